@@ -1,0 +1,77 @@
+package io.tenantlake.engine.delta;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Where a region's tables live: a root URI ({@code file:///...} for the embedded default,
+ * {@code s3a://bucket/prefix} for S3 or any S3-compatible store) and the Hadoop settings that
+ * reach it. Immutable; the Hadoop configuration is built once and shared by the tables.
+ */
+public final class DeltaStorage {
+  private final URI root;
+  private final Map<String, String> hadoopProperties;
+  private final Configuration conf;
+
+  private DeltaStorage(URI root, Map<String, String> hadoopProperties) {
+    this.root = Objects.requireNonNull(root, "root");
+    this.hadoopProperties = Map.copyOf(hadoopProperties);
+    String scheme = root.getScheme();
+    if (!"file".equals(scheme) && !"s3a".equals(scheme)) {
+      throw new IllegalArgumentException("table root must be file:// or s3a://, got " + root);
+    }
+    this.conf = new Configuration();
+    // Delta's S3 log store is single-writer per table: that is the cluster's rule too.
+    this.conf.set("delta.logStore.s3a.impl", "io.delta.storage.S3SingleDriverLogStore");
+    // The local file system's .crc side files confuse nothing but clutter every listing.
+    this.conf.setBoolean("fs.file.impl.disable.cache", true);
+    hadoopProperties.forEach(conf::set);
+  }
+
+  /** Tables in a local directory. */
+  public static DeltaStorage local(java.nio.file.Path directory) {
+    return new DeltaStorage(directory.toAbsolutePath().toUri(), Map.of());
+  }
+
+  /**
+   * Tables in an S3 bucket (any S3-compatible store: path-style addressing, the given endpoint).
+   *
+   * @param s3aProperties the {@code fs.s3a.*} settings (endpoint, credentials provider, keys)
+   */
+  public static DeltaStorage s3(String bucket, String prefix, Map<String, String> s3aProperties) {
+    String p = prefix == null || prefix.isEmpty() ? "" : "/" + prefix.replaceAll("^/+|/+$", "");
+    return new DeltaStorage(URI.create("s3a://" + bucket + p), s3aProperties);
+  }
+
+  public static DeltaStorage of(URI root, Map<String, String> hadoopProperties) {
+    return new DeltaStorage(root, hadoopProperties);
+  }
+
+  public URI root() {
+    return root;
+  }
+
+  public Map<String, String> hadoopProperties() {
+    return hadoopProperties;
+  }
+
+  /** The table's location: the root plus a relative name such as {@code raw/jira.issue}. */
+  public String tableLocation(String tableName) {
+    if (tableName.startsWith("/") || tableName.contains("..")) {
+      throw new IllegalArgumentException("table name must be relative: " + tableName);
+    }
+    String r = root.toString();
+    return (r.endsWith("/") ? r : r + "/") + tableName;
+  }
+
+  Configuration hadoopConfiguration() {
+    return conf;
+  }
+
+  @Override
+  public String toString() {
+    return "DeltaStorage[" + root + "]";
+  }
+}

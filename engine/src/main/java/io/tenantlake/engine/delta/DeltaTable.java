@@ -1,0 +1,265 @@
+package io.tenantlake.engine.delta;
+
+import io.delta.standalone.DeltaLog;
+import io.delta.standalone.OptimisticTransaction;
+import io.delta.standalone.Snapshot;
+import io.delta.standalone.actions.Action;
+import io.delta.standalone.actions.AddFile;
+import io.delta.standalone.actions.Metadata;
+import io.delta.standalone.data.CloseableIterator;
+import io.delta.standalone.exceptions.ConcurrentTransactionException;
+import io.delta.standalone.exceptions.DeltaConcurrentModificationException;
+import io.tenantlake.engine.delta.impl.CommitActions;
+import io.tenantlake.engine.delta.impl.ParquetFiles;
+import io.tenantlake.engine.delta.impl.PartitionPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Delta table: create it, write data files, commit them (appends and copy-on-write rewrites)
+ * exactly once per application transaction, list its live files and read them back.
+ *
+ * <p>Not thread-safe for commits: the cluster keeps one committer per table, and this class is
+ * what that committer holds.
+ */
+public final class DeltaTable {
+  private static final Logger log = LoggerFactory.getLogger(DeltaTable.class);
+  static final String ENGINE_INFO = "tenantlake/0.1";
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final String name;
+  private final DeltaStorage storage;
+  private final String location;
+  private final DeltaLog deltaLog;
+  private volatile TableSchema schema;
+
+  private DeltaTable(DeltaStorage storage, String name) {
+    this.name = name;
+    this.storage = storage;
+    this.location = storage.tableLocation(name);
+    this.deltaLog = DeltaLog.forTable(storage.hadoopConfiguration(), location);
+  }
+
+  /** The table called {@code name} (e.g. {@code raw/jira.issue}) under the storage root; it may not exist yet. */
+  public static DeltaTable at(DeltaStorage storage, String name) {
+    return new DeltaTable(storage, name);
+  }
+
+  public String name() { return name; }
+  public String location() { return location; }
+
+  public boolean exists() {
+    return deltaLog.update().getVersion() >= 0;
+  }
+
+  /**
+   * Creates the table with this schema if it does not exist. An existing table must have the same
+   * schema, or one that this schema extends with nullable columns (then the new columns are added).
+   */
+  public synchronized DeltaTable createIfMissing(TableSchema wanted, Map<String, String> properties) {
+    Snapshot snap = deltaLog.update();
+    if (snap.getVersion() >= 0) {
+      TableSchema existing = schemaOf(snap);
+      if (existing.equals(wanted)) {
+        schema = existing;
+        return this;
+      }
+      if (!existing.canEvolveTo(wanted)) {
+        throw new IllegalStateException("table " + name + " has schema " + existing.columnNames()
+            + " partitioned by " + existing.partitionColumns() + "; cannot change it to "
+            + wanted.columnNames() + " (only appending nullable columns is supported)");
+      }
+      OptimisticTransaction txn = deltaLog.startTransaction();
+      txn.updateMetadata(txn.metadata().copyBuilder().schema(wanted.toDelta()).build());
+      txn.commit(List.<Action>of(), CommitActions.operation(TableCommit.Kind.APPEND, "ADD_COLUMNS",
+          Map.of("columns", wanted.columnNames().toString()), Map.of()), ENGINE_INFO);
+      log.info("table {}: added columns, schema now {}", name, wanted.columnNames());
+      schema = wanted;
+      return this;
+    }
+    Metadata metadata = Metadata.builder()
+        .id(UUID.randomUUID().toString())
+        .name(name.replace('/', '_'))
+        .schema(wanted.toDelta())
+        .partitionColumns(wanted.partitionColumns())
+        .configuration(properties)
+        .createdTime(System.currentTimeMillis())
+        .build();
+    OptimisticTransaction txn = deltaLog.startTransaction();
+    txn.updateMetadata(metadata);
+    try {
+      txn.commit(List.<Action>of(), CommitActions.createOperation(wanted), ENGINE_INFO);
+      log.info("table {}: created at {} partitioned by {}", name, location, wanted.partitionColumns());
+    } catch (DeltaConcurrentModificationException e) {
+      // Another node created it at the same moment: fine if it is the same table.
+      return createIfMissing(wanted, properties);
+    }
+    schema = wanted;
+    return this;
+  }
+
+  public TableSchema schema() {
+    TableSchema s = schema;
+    if (s == null) {
+      Snapshot snap = deltaLog.update();
+      if (snap.getVersion() < 0) throw new IllegalStateException("table " + name + " does not exist at " + location);
+      s = schema = schemaOf(snap);
+    }
+    return s;
+  }
+
+  private static TableSchema schemaOf(Snapshot snap) {
+    return TableSchema.fromDelta(snap.getMetadata().getSchema(), snap.getMetadata().getPartitionColumns());
+  }
+
+  /** The latest committed table version, -1 when the table does not exist. */
+  public long version() {
+    return deltaLog.update().getVersion();
+  }
+
+  /** The last version committed for an application id ({@code txn} action), -1 when none. */
+  public long lastTxnVersion(String appId) {
+    return deltaLog.startTransaction().txnVersion(appId);
+  }
+
+  /** The user metadata (a JSON object as text) of a commit, if it has any. */
+  public Optional<String> commitMetadata(long version) {
+    return deltaLog.getCommitInfoAt(version).getUserMetadata();
+  }
+
+  public List<DataFile> liveFiles() {
+    return liveFiles(p -> true);
+  }
+
+  /** The live files whose partition values pass the filter, from the latest snapshot. */
+  public List<DataFile> liveFiles(Predicate<Map<String, String>> partitionFilter) {
+    List<DataFile> files = new ArrayList<>();
+    Snapshot snap = deltaLog.update();
+    try (CloseableIterator<AddFile> it = snap.scan().getFiles()) {
+      while (it.hasNext()) {
+        AddFile add = it.next();
+        if (partitionFilter.test(add.getPartitionValues())) files.add(DataFile.of(add));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing files of table " + name, e);
+    }
+    return files;
+  }
+
+  /**
+   * Writes rows as new data files, one or more per partition, each up to about
+   * {@code targetFileBytes}. Nothing is visible until the files are committed.
+   */
+  public List<DataFile> write(List<Row> rows, long targetFileBytes) {
+    TableSchema s = schema();
+    Map<Map<String, String>, List<Object[]>> byPartition = new LinkedHashMap<>();
+    int[] dataIdx = s.dataColumns().stream().mapToInt(c -> s.indexOf(c.name())).toArray();
+    for (Row row : rows) {
+      s.check(row);
+      Object[] data = new Object[dataIdx.length];
+      for (int i = 0; i < dataIdx.length; i++) data[i] = row.get(dataIdx[i]);
+      byPartition.computeIfAbsent(s.partitionValuesOf(row), k -> new ArrayList<>()).add(data);
+    }
+    ParquetFiles parquet = new ParquetFiles(s.dataColumns(), storage.hadoopConfiguration());
+    List<DataFile> out = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    byPartition.forEach((partition, data) -> {
+      String dir = PartitionPaths.directory(s.partitionColumns(), partition);
+      Path dirPath = dir.isEmpty() ? new Path(location) : new Path(location, dir);
+      for (ParquetFiles.Written w : parquet.write(dirPath, data.iterator(), targetFileBytes,
+          () -> "part-" + UUID.randomUUID() + ".c000.snappy.parquet")) {
+        String rel = (dir.isEmpty() ? "" : dir + "/") + w.path().getName();
+        out.add(new DataFile(rel, partition, w.sizeBytes(), now, w.stats().numRecords(), w.stats().toJson()));
+      }
+    });
+    return out;
+  }
+
+  /** Reads a data file's rows, partition values filled in from the log. */
+  public List<Row> read(DataFile file) {
+    TableSchema s = schema();
+    ParquetFiles parquet = new ParquetFiles(s.dataColumns(), storage.hadoopConfiguration());
+    int[] dataIdx = s.dataColumns().stream().mapToInt(c -> s.indexOf(c.name())).toArray();
+    List<Row> rows = new ArrayList<>();
+    for (Object[] data : parquet.read(new Path(location, file.path()))) {
+      Object[] values = new Object[s.columns().size()];
+      for (int i = 0; i < dataIdx.length; i++) values[dataIdx[i]] = data[i];
+      for (String p : s.partitionColumns()) values[s.indexOf(p)] = file.partitionValues().get(p);
+      rows.add(Row.wrap(values));
+    }
+    return rows;
+  }
+
+  /** Every live row; for tests and small tables. */
+  public List<Row> readAll() {
+    List<Row> rows = new ArrayList<>();
+    for (DataFile f : liveFiles()) rows.addAll(read(f));
+    return rows;
+  }
+
+  /**
+   * Commits files and txn positions in one Delta transaction. Returns {@link
+   * CommitOutcome.AlreadyCommitted} without writing when a txn of the commit is already at or past
+   * its version. Blind appends are retried on concurrent modification; a rewrite whose read
+   * partitions changed underneath it, or whose removed files are no longer live, fails with
+   * {@link DeltaCommitException}: its plan is stale and must be made again.
+   */
+  public synchronized CommitOutcome commit(TableCommit commit) {
+    long started = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      OptimisticTransaction txn = deltaLog.startTransaction();
+      Optional<CommitOutcome> done = CommitActions.alreadyCommitted(name, txn, commit.txns());
+      if (done.isPresent()) {
+        log.info("table {}: skipping commit, {}", name, done.get());
+        return done.get();
+      }
+      if (!commit.readPartitions().isEmpty() || !commit.removes().isEmpty()) {
+        Set<String> live = new HashSet<>();
+        CommitActions.markRead(txn, schema(), commit).forEach(f -> live.add(f));
+        for (DataFile r : commit.removes()) {
+          if (!live.contains(PartitionPaths.toLogPath(r.path()))) {
+            throw new DeltaCommitException("table " + name + ": file " + r.path()
+                + " to remove is no longer live (a concurrent rewrite or compaction removed it)");
+          }
+        }
+      }
+      try {
+        long version = txn.commit(CommitActions.actions(commit), CommitActions.operation(commit), ENGINE_INFO)
+            .getVersion();
+        log.info("table {}: committed version {} ({}, +{} -{} files, txns {}) in {} ms", name, version,
+            commit.kind(), commit.adds().size(), commit.removes().size(), commit.txns(),
+            (System.nanoTime() - started) / 1_000_000);
+        return new CommitOutcome.Committed(version, commit.adds().size(), commit.removes().size(), attempt);
+      } catch (ConcurrentTransactionException e) {
+        // Someone committed the same appId: the next attempt re-reads it and may find ours done.
+        if (attempt >= MAX_ATTEMPTS) throw conflict(commit, attempt, e);
+      } catch (DeltaConcurrentModificationException e) {
+        boolean blindAppend = commit.removes().isEmpty() && commit.readPartitions().isEmpty();
+        if (!blindAppend || attempt >= MAX_ATTEMPTS) throw conflict(commit, attempt, e);
+        log.warn("table {}: commit attempt {} lost a race ({}), retrying", name, attempt, e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  private DeltaCommitException conflict(TableCommit commit, int attempt, RuntimeException e) {
+    return new DeltaCommitException("table " + name + ": " + commit.kind() + " commit failed after "
+        + attempt + " attempt(s), read partitions " + commit.readPartitions() + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public String toString() {
+    return "DeltaTable[" + name + " at " + location + "]";
+  }
+}

@@ -1,0 +1,135 @@
+package io.tenantlake.engine.delta.impl;
+
+import io.tenantlake.engine.delta.Column;
+import io.tenantlake.engine.delta.FileStats;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.schema.MessageType;
+
+/** Writes and reads the Parquet data files of a table: data columns only, partitions live in paths. */
+public final class ParquetFiles {
+  /** What a finished file is: its size in bytes and the statistics the log records for it. */
+  public record Written(Path path, long sizeBytes, FileStats stats) {}
+
+  private final List<Column> dataColumns;
+  private final MessageType schema;
+  private final Configuration conf;
+
+  public ParquetFiles(List<Column> dataColumns, Configuration conf) {
+    this.dataColumns = List.copyOf(dataColumns);
+    this.schema = ParquetSchemas.of(dataColumns);
+    this.conf = conf;
+  }
+
+  /**
+   * Writes rows (data-column values) into one or more files under {@code directory}, starting a new
+   * file when the current one reaches {@code targetFileBytes} (as the writer estimates it).
+   */
+  public List<Written> write(Path directory, Iterator<Object[]> rows, long targetFileBytes,
+      java.util.function.Supplier<String> fileNames) {
+    List<Written> files = new ArrayList<>();
+    while (rows.hasNext()) {
+      Path path = new Path(directory, fileNames.get());
+      StatsCollector stats = new StatsCollector(dataColumns);
+      try (ParquetWriter<Object[]> writer = open(path)) {
+        while (rows.hasNext()) {
+          Object[] values = rows.next();
+          writer.write(values);
+          stats.add(values);
+          // getDataSize walks the buffered pages: ask only now and then.
+          if (stats.records() % 1024 == 0 && writer.getDataSize() >= targetFileBytes) break;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing " + path + ": " + e.getMessage(), e);
+      }
+      files.add(new Written(path, fileSize(path), stats.stats()));
+    }
+    return files;
+  }
+
+  private ParquetWriter<Object[]> open(Path path) throws IOException {
+    OutputFile out = HadoopOutputFile.fromPath(path, conf);
+    return new Builder(out, new RowWriteSupport(schema, dataColumns))
+        .withConf(conf)
+        .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withWriteMode(ParquetFileWriter.Mode.CREATE)
+        .withPageWriteChecksumEnabled(false)
+        .build();
+  }
+
+  private long fileSize(Path path) {
+    try {
+      return path.getFileSystem(conf).getFileStatus(path).getLen();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the size of " + path, e);
+    }
+  }
+
+  /** Reads every row of a file as data-column values in table order (missing columns read as null). */
+  public List<Object[]> read(Path path) {
+    List<Object[]> rows = new ArrayList<>();
+    try (ParquetReader<Group> reader =
+        ParquetReader.builder(new GroupReadSupport(), path).withConf(conf).build()) {
+      Group g;
+      while ((g = reader.read()) != null) rows.add(toValues(g));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + path + ": " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  private Object[] toValues(Group g) {
+    Object[] values = new Object[dataColumns.size()];
+    org.apache.parquet.schema.GroupType type = g.getType();
+    for (int i = 0; i < values.length; i++) {
+      Column c = dataColumns.get(i);
+      // Files written before a column was added do not have it: it reads as null.
+      if (!type.containsField(c.name())) continue;
+      int f = type.getFieldIndex(c.name());
+      if (g.getFieldRepetitionCount(f) == 0) continue;
+      values[i] = switch (c.type()) {
+        case STRING -> g.getString(f, 0);
+        case LONG -> g.getLong(f, 0);
+        case INT -> g.getInteger(f, 0);
+        case BOOLEAN -> g.getBoolean(f, 0);
+        case DOUBLE -> g.getDouble(f, 0);
+        case BINARY -> g.getBinary(f, 0).getBytes();
+        case TIMESTAMP -> RowWriteSupport.fromMicros(g.getLong(f, 0));
+      };
+    }
+    return values;
+  }
+
+  private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
+    private final WriteSupport<Object[]> support;
+
+    Builder(OutputFile out, WriteSupport<Object[]> support) {
+      super(out);
+      this.support = support;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+      return support;
+    }
+  }
+}
