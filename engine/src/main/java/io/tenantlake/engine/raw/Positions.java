@@ -1,0 +1,95 @@
+package io.tenantlake.engine.raw;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tenantlake.engine.delta.DeltaTable;
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * How far a table has committed each source partition (a Kinesis shard, a snapshot object): the
+ * last sequence number and the txn version of that commit. Every commit of a table carries the
+ * whole map in its commit metadata, so the latest commit says where to resume and which replayed
+ * records are already in.
+ */
+public final class Positions {
+  /** A source partition's committed point. */
+  public record Position(String sequenceNumber, long txnVersion) {}
+
+  static final String METADATA_KEY = "positions";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Map<String, Position> byPartition = new TreeMap<>();
+
+  /** The key of a source partition, also the txn appId of its commits. */
+  public static String key(String stream, String shardId) {
+    return stream + "/" + shardId;
+  }
+
+  public Optional<Position> get(String key) {
+    return Optional.ofNullable(byPartition.get(key));
+  }
+
+  public Map<String, Position> asMap() {
+    return Map.copyOf(byPartition);
+  }
+
+  /** Whether a record at this sequence number is already committed for the partition. */
+  public boolean covers(String key, String sequenceNumber) {
+    Position p = byPartition.get(key);
+    return p != null && compare(sequenceNumber, p.sequenceNumber()) <= 0;
+  }
+
+  public void put(String key, Position position) {
+    byPartition.put(key, position);
+  }
+
+  /**
+   * Kinesis sequence numbers are decimal strings of up to 128 bits; offsets of the bootstrap lane
+   * are decimals too. Compared as numbers, not as text.
+   */
+  public static int compare(String a, String b) {
+    boolean numeric = !a.isEmpty() && !b.isEmpty()
+        && a.chars().allMatch(Character::isDigit) && b.chars().allMatch(Character::isDigit);
+    return numeric ? new BigInteger(a).compareTo(new BigInteger(b)) : a.compareTo(b);
+  }
+
+  public String toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    byPartition.forEach((k, p) -> root.putObject(k).put("seq", p.sequenceNumber()).put("txn", p.txnVersion()));
+    return root.toString();
+  }
+
+  static Positions fromJson(String json) {
+    Positions p = new Positions();
+    try {
+      JsonNode root = JSON.readTree(json);
+      root.fields().forEachRemaining(e ->
+          p.put(e.getKey(), new Position(e.getValue().path("seq").asText(), e.getValue().path("txn").asLong())));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable positions in commit metadata: " + e.getOriginalMessage(), e);
+    }
+    return p;
+  }
+
+  /**
+   * The positions of the table's latest commit that recorded any, walking back over commits that
+   * did not (compaction, erase): empty for a new table.
+   */
+  public static Positions load(DeltaTable table) {
+    for (long v = table.version(); v >= 0; v--) {
+      Optional<String> meta = table.commitMetadata(v);
+      if (meta.isEmpty()) continue;
+      try {
+        JsonNode node = JSON.readTree(meta.get()).get(METADATA_KEY);
+        if (node != null && node.isTextual()) return fromJson(node.asText());
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("table " + table.name() + " version " + v + ": unreadable commit metadata", e);
+      }
+    }
+    return new Positions();
+  }
+}

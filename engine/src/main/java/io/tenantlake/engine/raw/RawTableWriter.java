@@ -1,0 +1,162 @@
+package io.tenantlake.engine.raw;
+
+import io.tenantlake.engine.delta.CommitOutcome;
+import io.tenantlake.engine.delta.DataFile;
+import io.tenantlake.engine.delta.DeltaStorage;
+import io.tenantlake.engine.delta.DeltaTable;
+import io.tenantlake.engine.delta.Row;
+import io.tenantlake.engine.delta.TableCommit;
+import io.tenantlake.engine.delta.TableSchema;
+import io.tenantlake.engine.event.Decoded;
+import io.tenantlake.engine.event.Origin;
+import io.tenantlake.engine.event.RawEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends decoded records to {@code raw/<entity_type>} and dead letters to {@code deadletter},
+ * exactly once. Each table's commit carries a txn per source partition and the table's positions;
+ * records that a table already holds (a replay after a crash) are dropped before writing. After the
+ * tables, the lane's checkpoint table records how far the whole batch got: that is where reading
+ * resumes.
+ *
+ * <p>One writer per set of tables in the cluster; calls must not overlap (the stream calls it with
+ * {@code mapAsync(1)}). Blocking: run it on a dispatcher for blocking IO.
+ */
+public final class RawTableWriter {
+  private static final Logger log = LoggerFactory.getLogger(RawTableWriter.class);
+
+  /** What one commit cycle did, and the events it made durable (for the refined pipeline). */
+  public record CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
+      int commits, long millis) {
+    public int events() {
+      return committedByTable.values().stream().mapToInt(List::size).sum();
+    }
+  }
+
+  private final DeltaStorage storage;
+  private final CommitPolicy policy;
+  private final String checkpointName;
+  private final Map<String, DeltaTable> tables = new ConcurrentHashMap<>();
+  private final Map<String, Positions> positions = new ConcurrentHashMap<>();
+
+  /** @param checkpointName the table that records the lane's resume points, e.g. {@code _checkpoints/live} */
+  public RawTableWriter(DeltaStorage storage, CommitPolicy policy, String checkpointName) {
+    this.storage = storage;
+    this.policy = policy;
+    this.checkpointName = checkpointName;
+  }
+
+  /** Where to resume each source partition: the last sequence number the whole lane committed. */
+  public Map<String, String> resumePositions() {
+    Map<String, String> out = new HashMap<>();
+    positionsOf(checkpointName, CheckpointTable.SCHEMA).asMap().forEach((k, p) -> out.put(k, p.sequenceNumber()));
+    return out;
+  }
+
+  public CycleResult commit(List<Decoded> batch) {
+    long started = System.nanoTime();
+    Map<String, List<Decoded>> byTable = new LinkedHashMap<>();
+    Map<String, String> lastSeen = new LinkedHashMap<>();
+    for (Decoded d : batch) {
+      String table = d instanceof Decoded.Event e ? RawTables.rawTableName(e.event().event().getEntityType()) : RawTables.DEADLETTER;
+      byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(d);
+      lastSeen.merge(key(d.origin()), d.origin().sequenceNumber(), (a, b) -> Positions.compare(a, b) >= 0 ? a : b);
+    }
+    Map<String, List<RawEvent>> committed = new LinkedHashMap<>();
+    int dead = 0;
+    int skipped = 0;
+    int commits = 0;
+    for (Map.Entry<String, List<Decoded>> entry : byTable.entrySet()) {
+      String name = entry.getKey();
+      boolean isDead = name.equals(RawTables.DEADLETTER);
+      TableSchema schema = isDead ? RawTables.DEAD : RawTables.RAW;
+      Positions pos = positionsOf(name, schema);
+      List<Row> rows = new ArrayList<>();
+      List<RawEvent> events = new ArrayList<>();
+      Map<String, String> maxSeq = new LinkedHashMap<>();
+      for (Decoded d : entry.getValue()) {
+        String k = key(d.origin());
+        if (pos.covers(k, d.origin().sequenceNumber())) {
+          skipped++;
+          continue;
+        }
+        maxSeq.merge(k, d.origin().sequenceNumber(), (a, b) -> Positions.compare(a, b) >= 0 ? a : b);
+        if (d instanceof Decoded.Event e) {
+          rows.add(RawTables.rawRow(e.event()));
+          events.add(e.event());
+        } else {
+          rows.add(RawTables.deadRow(((Decoded.Dead) d).letter()));
+        }
+      }
+      if (rows.isEmpty()) continue;
+      DeltaTable table = table(name, schema);
+      List<DataFile> files = table.write(rows, policy.targetFileBytes());
+      TableCommit.Builder commit = TableCommit.append(files).parameter("mode", "Append");
+      Positions next = advance(pos, maxSeq, commit);
+      commit.metadata(Positions.METADATA_KEY, next.toJson()).metadata("records", Integer.toString(rows.size()));
+      CommitOutcome outcome = table.commit(commit.build());
+      commits++;
+      positions.put(name, next);
+      if (outcome instanceof CommitOutcome.AlreadyCommitted already) {
+        // Our positions were behind the log: another writer, or a lost answer. Reload and say so.
+        log.warn("table {}: batch already committed ({}); reloading positions", name, already);
+        positions.put(name, Positions.load(table));
+        continue;
+      }
+      if (isDead) dead += rows.size();
+      else committed.put(name, events);
+    }
+    commitCheckpoint(lastSeen);
+    commits++;
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    CycleResult result = new CycleResult(committed, dead, skipped, commits, millis);
+    log.debug("raw cycle: {} events, {} dead letters, {} already committed, {} commits in {} ms",
+        result.events(), dead, skipped, commits, millis);
+    return result;
+  }
+
+  private void commitCheckpoint(Map<String, String> lastSeen) {
+    if (lastSeen.isEmpty()) return;
+    Positions pos = positionsOf(checkpointName, CheckpointTable.SCHEMA);
+    Map<String, String> forward = new LinkedHashMap<>();
+    lastSeen.forEach((k, seq) -> {
+      if (!pos.covers(k, seq)) forward.put(k, seq);
+    });
+    if (forward.isEmpty()) return;
+    TableCommit.Builder commit = TableCommit.of(TableCommit.Kind.APPEND).parameter("mode", "Checkpoint");
+    Positions next = advance(pos, forward, commit);
+    commit.metadata(Positions.METADATA_KEY, next.toJson());
+    table(checkpointName, CheckpointTable.SCHEMA).commit(commit.build());
+    positions.put(checkpointName, next);
+  }
+
+  /** The table's positions moved to {@code maxSeq}, with one txn per moved partition added to the commit. */
+  private static Positions advance(Positions current, Map<String, String> maxSeq, TableCommit.Builder commit) {
+    Positions next = Positions.fromJson(current.toJson());
+    maxSeq.forEach((k, seq) -> {
+      long txn = current.get(k).map(p -> p.txnVersion() + 1).orElse(0L);
+      commit.txn(k, txn);
+      next.put(k, new Positions.Position(seq, txn));
+    });
+    return next;
+  }
+
+  private Positions positionsOf(String name, TableSchema schema) {
+    return positions.computeIfAbsent(name, n -> Positions.load(table(n, schema)));
+  }
+
+  private DeltaTable table(String name, TableSchema schema) {
+    return tables.computeIfAbsent(name, n -> DeltaTable.at(storage, n).createIfMissing(schema, java.util.Map.of()));
+  }
+
+  private static String key(Origin o) {
+    return Positions.key(o.stream(), o.shardId());
+  }
+}

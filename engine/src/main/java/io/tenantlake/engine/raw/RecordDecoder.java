@@ -1,0 +1,115 @@
+package io.tenantlake.engine.raw;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.tenantlake.engine.claimcheck.ClaimCheckStore;
+import io.tenantlake.engine.event.Decoded;
+import io.tenantlake.engine.event.DeadLetter;
+import io.tenantlake.engine.event.EventValidator;
+import io.tenantlake.engine.event.RawEvent;
+import io.tenantlake.engine.event.SourceRecord;
+import io.tenantlake.proto.EntityType;
+import io.tenantlake.proto.v1.ChangeEvent;
+import io.tenantlake.proto.v1.PayloadEncoding;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Turns a record's bytes into a verified {@link RawEvent}: parse the envelope, apply the intake's
+ * rules, resolve a claim check (size and sha256 checked), decompress, and check that the payload
+ * parses as its entity type's message. Anything that fails becomes a {@link DeadLetter} with the
+ * reason: decoding never throws, so one bad record never stops a shard.
+ */
+public final class RecordDecoder {
+  private final EventValidator validator;
+  private final ClaimCheckStore claimChecks;
+  private final long maxPayloadBytes;
+
+  public RecordDecoder(EventValidator validator, ClaimCheckStore claimChecks, long maxPayloadBytes) {
+    this.validator = validator;
+    this.claimChecks = claimChecks;
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  public CompletionStage<Decoded> decode(SourceRecord record) {
+    ChangeEvent event;
+    try {
+      event = ChangeEvent.parseFrom(record.data());
+    } catch (InvalidProtocolBufferException e) {
+      return done(dead(record, null, "not a ChangeEvent protobuf: " + e.getMessage()));
+    }
+    var problem = validator.problem(event);
+    if (problem.isPresent()) return done(dead(record, event, "invalid event: " + problem.get()));
+    EntityType type = validator.registry().find(event.getEntityType()).orElseThrow();
+    if (event.hasPayloadRef()) {
+      if (claimChecks == null) return done(dead(record, event, "claim checks are not configured"));
+      return claimChecks.get(event.getPayloadRef())
+          .thenApply(bytes -> finish(record, event, type, bytes, event.getPayloadRef().getUri()))
+          .exceptionally(err -> dead(record, event, rootMessage(err)));
+    }
+    byte[] bytes = event.hasPayload() ? event.getPayload().getValue().toByteArray() : null;
+    return done(finish(record, event, type, bytes, null));
+  }
+
+  private Decoded finish(SourceRecord record, ChangeEvent event, EntityType type, byte[] stored, String ref) {
+    byte[] payload = stored;
+    if (stored != null && event.getPayloadEncoding() == PayloadEncoding.PAYLOAD_ENCODING_GZIP) {
+      try {
+        payload = gunzip(stored, maxPayloadBytes);
+      } catch (IOException e) {
+        return dead(record, event, "payload is not valid gzip: " + e.getMessage());
+      }
+    }
+    if (payload != null) {
+      try {
+        type.parse(ByteString.copyFrom(payload));
+      } catch (InvalidProtocolBufferException e) {
+        return dead(record, event, "payload does not parse as " + type.descriptor().getFullName() + ": " + e.getMessage());
+      }
+    }
+    ChangeEvent envelope = event.toBuilder().clearPayload().build();
+    String payloadType = payload == null ? null : type.typeUrl();
+    return new Decoded.Event(new RawEvent(envelope, payload, payloadType, ref, record.origin(), Instant.now()));
+  }
+
+  static byte[] gunzip(byte[] bytes, long limit) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(bytes.length * 4, 1 << 20));
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        if (out.size() + n > limit) throw new IOException("decompressed payload exceeds " + limit + " bytes");
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  private static Decoded dead(SourceRecord record, ChangeEvent event, String reason) {
+    DeadLetter letter = event == null
+        ? new DeadLetter(reason, record.origin(), record.data(), null, null, null, null, Instant.now())
+        : new DeadLetter(reason, record.origin(), record.data(), safeTenant(event.getTenantId()),
+            event.getEntityType(), event.getEntityId(), event.getEventId(), Instant.now());
+    return new Decoded.Dead(letter);
+  }
+
+  /** Only a well-formed tenant id may name a partition; anything else files under unknown. */
+  private static String safeTenant(String tenant) {
+    return EventValidator.TENANT_ID.matcher(tenant).matches() ? tenant : null;
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException)) t = t.getCause();
+    return t.getMessage();
+  }
+
+  private static CompletionStage<Decoded> done(Decoded d) {
+    return CompletableFuture.completedFuture(d);
+  }
+}
