@@ -1,0 +1,82 @@
+package io.tenantlake.engine.ingest;
+
+import io.tenantlake.engine.event.Decoded;
+import io.tenantlake.engine.event.Lane;
+import io.tenantlake.engine.event.Origin;
+import io.tenantlake.engine.event.SourceRecord;
+import io.tenantlake.engine.kinesis.KinesisSourceSettings;
+import io.tenantlake.engine.kinesis.KinesisStreamSource;
+import io.tenantlake.engine.kinesis.ShardBatch;
+import io.tenantlake.engine.raw.CommitPolicy;
+import io.tenantlake.engine.raw.RawTableWriter;
+import io.tenantlake.engine.raw.RecordDecoder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/**
+ * The live lane from Kinesis to the raw tables: every shard of the given streams, decoded (claim
+ * checks fetched in parallel, order kept), batched by the commit policy, and committed by the
+ * {@link RawTableWriter} one batch at a time. Emits what each commit made durable.
+ */
+public final class RawIngest {
+  private RawIngest() {}
+
+  public static Source<RawTableWriter.CycleResult, NotUsed> live(KinesisAsyncClient kinesis, List<String> streams,
+      KinesisSourceSettings sourceSettings, RecordDecoder decoder, RawTableWriter writer, CommitPolicy policy,
+      int decodeParallelism, Executor blockingIo, IngestMetrics metrics) {
+    Map<String, String> resume = writer.resumePositions();
+    Source<ShardBatch, NotUsed> batches = Source.empty();
+    for (String stream : streams) {
+      Map<String, String> byShard = new HashMap<>();
+      resume.forEach((key, seq) -> {
+        if (key.startsWith(stream + "/")) byShard.put(key.substring(stream.length() + 1), seq);
+      });
+      batches = batches.merge(KinesisStreamSource.create(kinesis, stream, byShard, sourceSettings));
+    }
+    return batches
+        .mapConcat(batch -> toRecords(batch, metrics))
+        .via(decodeAndCommit(decoder, writer, policy, decodeParallelism, blockingIo, metrics));
+  }
+
+  /** Decode, batch by the policy, commit: the part every lane shares. */
+  public static Flow<SourceRecord, RawTableWriter.CycleResult, NotUsed> decodeAndCommit(RecordDecoder decoder,
+      RawTableWriter writer, CommitPolicy policy, int decodeParallelism, Executor blockingIo, IngestMetrics metrics) {
+    return Flow.<SourceRecord>create()
+        .mapAsync(decodeParallelism, decoder::decode)
+        .groupedWeightedWithin(policy.maxBytes(), policy.maxRecords(), RawIngest::weight, policy.maxAge())
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> writer.commit(batch), blockingIo))
+        .map(result -> {
+          metrics.eventsCommitted.add(result.events());
+          metrics.deadLetters.add(result.deadLetters());
+          metrics.skippedAsCommitted.add(result.skippedAsCommitted());
+          metrics.commits.add(result.commits());
+          metrics.commitMillis.add(result.millis());
+          return result;
+        });
+  }
+
+  private static long weight(Decoded d) {
+    return d instanceof Decoded.Event e ? e.event().weight() : 1024;
+  }
+
+  private static List<SourceRecord> toRecords(ShardBatch batch, IngestMetrics metrics) {
+    metrics.lag(batch.stream(), batch.shardId(), batch.millisBehindLatest());
+    metrics.recordsRead.add(batch.records().size());
+    List<SourceRecord> out = new ArrayList<>(batch.records().size());
+    for (var r : batch.records()) {
+      Instant arrived = r.approximateArrivalTimestamp() == null ? Instant.now() : r.approximateArrivalTimestamp();
+      out.add(new SourceRecord(new Origin(Lane.LIVE, batch.stream(), batch.shardId(), r.sequenceNumber()),
+          r.data().asByteArrayUnsafe(), arrived));
+    }
+    return out;
+  }
+}
