@@ -1,5 +1,6 @@
 package io.tenantlake.engine.delta;
 
+import io.tenantlake.testkit.KernelTableReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Any;
 import io.tenantlake.engine.delta.DeltaStorage;
 import io.tenantlake.engine.delta.DeltaTable;
-import io.tenantlake.engine.delta.KernelTableReader;
+import io.tenantlake.testkit.KernelTableReader;
 import io.tenantlake.engine.event.Decoded;
 import io.tenantlake.engine.event.EventValidator;
 import io.tenantlake.engine.event.Lane;

@@ -1,4 +1,4 @@
-package io.tenantlake.engine.delta;
+package io.tenantlake.testkit;
 
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
