@@ -99,6 +99,17 @@ final class ChildProcess implements AutoCloseable {
     return logFile;
   }
 
+  /** SIGKILL, no grace: what a crash looks like to the rest of the system. */
+  void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** SIGTERM to the tree, then SIGKILL to what is left after a grace period. Idempotent. */
   @Override
   public void close() {
