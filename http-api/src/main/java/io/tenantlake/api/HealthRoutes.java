@@ -25,9 +25,11 @@ public final class HealthRoutes extends AllDirectives {
 
   /** The supplier is asked on every request to /ready. */
   public Route route() {
-    return get(() -> concat(
-        path("alive", () -> json(true)),
-        path("ready", () -> json(ready.getAsBoolean()))));
+    // path first, then method: a passing get() would cancel other routes' method rejections
+    // (GET /v1/events must stay a 405, not become a 404)
+    return concat(
+        path("alive", () -> get(() -> json(true))),
+        path("ready", () -> get(() -> json(ready.getAsBoolean()))));
   }
 
   private Route json(boolean ok) {

@@ -13,14 +13,16 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One tenantlake node: reads the configuration (reference.conf files, then {@code -Dconfig.file}
- * or application.conf), starts the actor system and serves the HTTP API until SIGTERM, when
+ * or application.conf), starts the actor system and what its roles need ({@link NodeAssembly}:
+ * {@code tenantlake.roles}, intake and/or ingest), and serves the HTTP API until SIGTERM, when
  * CoordinatedShutdown first reports not ready, then unbinds (phase service-unbind), lets requests in
- * flight finish, and stops.
+ * flight finish, stops the services (service-stop) and closes the AWS clients.
  */
 public final class TenantlakeMain {
   private static final Logger log = LoggerFactory.getLogger(TenantlakeMain.class);
@@ -66,10 +68,19 @@ public final class TenantlakeMain {
       return CompletableFuture.completedFuture(Done.getInstance());
     });
 
-    HealthRoutes health = new HealthRoutes(ready::get);
+    Route routes;
+    try {
+      routes = NodeAssembly.assemble(system, config, ready::get);
+    } catch (Throwable e) {
+      // Errors too (a class missing from the class path, say): a half-started node must not
+      // keep the JVM alive. CoordinatedShutdown closes whatever was started.
+      system.terminate();
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("cannot start tenantlake node '" + systemName + "': " + e.getMessage(), e));
+    }
     return Http.get(system)
         .newServerAt(http.host(), http.port())
-        .bind(health.route())
+        .bind(routes)
         .toCompletableFuture()
         .handle((binding, failure) -> {
           if (failure != null) {
@@ -81,8 +92,9 @@ public final class TenantlakeMain {
           binding.addToCoordinatedShutdown(http.shutdownDeadline(), system);
           InetSocketAddress a = binding.localAddress();
           ready.set(true);
-          log.info("tenantlake node '{}' listening on http://{}:{} (GET /alive, GET /ready)",
-              system.name(), a.getHostString(), a.getPort());
+          log.info("tenantlake node '{}' listening on http://{}:{} (GET /alive, GET /ready{})",
+              system.name(), a.getHostString(), a.getPort(),
+              NodeAssembly.roles(config).contains(NodeAssembly.INTAKE) ? ", POST /v1/events" : "");
           return new Node(system, binding);
         });
   }

@@ -20,7 +20,9 @@ class TenantlakeMainTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private static Config config(int port) {
-    return ConfigFactory.parseString("tenantlake.http.port = " + port).withFallback(ConfigFactory.load());
+    // no roles: health routes only, no AWS clients (IntakeRoutesTest covers the intake role)
+    return ConfigFactory.parseString("tenantlake.http.port = " + port + "\ntenantlake.roles = []")
+        .withFallback(ConfigFactory.load());
   }
 
   private static HttpResponse<String> get(URI base, String path) throws Exception {
@@ -64,6 +66,22 @@ class TenantlakeMainTest {
     } finally {
       first.stop(TIMEOUT);
     }
+  }
+
+  @Test
+  void anUnknownRoleStopsTheNodeWithTheSettingsName() {
+    Config bad = ConfigFactory.parseString("tenantlake.roles = [\"intake\", \"ingset\"]").withFallback(config(0));
+    assertThatThrownBy(() -> TenantlakeMain.start(bad, "bad-roles").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("tenantlake.roles: unknown role \"ingset\" (known: intake, ingest)");
+  }
+
+  @Test
+  void rolesDefaultToIntakeAndIngest() {
+    assertThat(NodeAssembly.roles(ConfigFactory.load())).containsExactly("intake", "ingest");
+    IntakeSettings intake = IntakeSettings.fromConfig(ConfigFactory.load());
+    assertThat(intake.maxBodySize()).isEqualTo(16L * 1024 * 1024);
+    assertThat(intake.maxBatchEvents()).isEqualTo(1000);
   }
 
   @Test

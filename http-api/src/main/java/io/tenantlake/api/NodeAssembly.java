@@ -1,0 +1,115 @@
+package io.tenantlake.api;
+
+import com.typesafe.config.Config;
+import io.tenantlake.engine.aws.AwsClients;
+import io.tenantlake.engine.claimcheck.ClaimCheckStore;
+import io.tenantlake.engine.config.EngineSettings;
+import io.tenantlake.engine.event.EventValidator;
+import io.tenantlake.engine.ingest.LiveIngestService;
+import io.tenantlake.engine.intake.EventIntake;
+import io.tenantlake.engine.intake.IntakeMetrics;
+import io.tenantlake.engine.intake.KinesisPublisher;
+import io.tenantlake.proto.EntityTypeRegistry;
+import io.tenantlake.proto.EventJson;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a node together from its configuration: the roles it plays ({@code tenantlake.roles}),
+ * the engine settings and AWS clients they share (built once, closed by CoordinatedShutdown in
+ * before-actor-system-terminate, after everything that uses them has stopped), and the HTTP routes.
+ *
+ * <ul>
+ *   <li>{@code intake}: serves {@code POST /v1/events} ({@link IntakeRoutes}).
+ *   <li>{@code ingest}: runs the live lane, Kinesis to raw tables ({@link LiveIngestService}), when
+ *       {@code tenantlake.ingest.enabled}; it stops itself in service-stop.
+ * </ul>
+ * Health routes are always served.
+ */
+final class NodeAssembly {
+  private static final Logger log = LoggerFactory.getLogger(NodeAssembly.class);
+  static final String INTAKE = "intake";
+  static final String INGEST = "ingest";
+  static final Set<String> KNOWN_ROLES = Set.of(INTAKE, INGEST);
+
+  private NodeAssembly() {}
+
+  /** The configured roles, checked: an unknown (say, misspelt) role stops the node. */
+  static Set<String> roles(Config config) {
+    Set<String> roles = new LinkedHashSet<>();
+    for (String role : config.getStringList("tenantlake.roles")) {
+      String r = role.strip().toLowerCase(java.util.Locale.ROOT);
+      if (!KNOWN_ROLES.contains(r)) {
+        throw new IllegalArgumentException("tenantlake.roles: unknown role \"" + role + "\" (known: intake, ingest)");
+      }
+      roles.add(r);
+    }
+    return roles;
+  }
+
+  /**
+   * Starts what the roles need and returns the node's routes. On failure, whatever was started
+   * is left to CoordinatedShutdown (the caller terminates the system).
+   */
+  static Route assemble(ActorSystem<Void> system, Config config, BooleanSupplier ready) {
+    Set<String> roles = roles(config);
+    List<Route> routes = new ArrayList<>();
+    routes.add(new HealthRoutes(ready).route());
+    if (roles.isEmpty()) {
+      log.info("tenantlake node '{}': no roles, health routes only", system.name());
+      return routes.get(0);
+    }
+    EngineSettings settings = EngineSettings.fromConfig(config);
+    // Read and check the intake's settings before anything starts: a bad value stops the node clean.
+    IntakeSettings intakeSettings = roles.contains(INTAKE) ? IntakeSettings.fromConfig(config) : null;
+    BearerTokens producers = roles.contains(INTAKE)
+        ? BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "producer") : null;
+    AwsClients aws = new AwsClients(settings.aws());
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-aws-clients",
+        () -> {
+          aws.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    EntityTypeRegistry registry = EntityTypeRegistry.defaults();
+    log.info("tenantlake node '{}': roles {}, region {}, {}", system.name(), roles, settings.region(), settings.aws());
+
+    if (roles.contains(INGEST)) {
+      if (settings.ingest().enabled()) {
+        LiveIngestService.start(system.classicSystem(), settings, aws, registry);
+      } else {
+        log.info("role ingest: tenantlake.ingest.enabled is off, the live lane does not run");
+      }
+    }
+    if (roles.contains(INTAKE)) {
+      if (producers.isEmpty()) {
+        log.warn("role intake: no producer tokens configured (tenantlake.auth.producer-tokens, "
+            + "TENANTLAKE_PRODUCER_TOKEN): every POST /v1/events is refused with 401");
+      }
+      var claimSettings = settings.claimCheck();
+      ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), claimSettings.bucket(), claimSettings.prefix(),
+          claimSettings.maxSize());
+      KinesisPublisher publisher = new KinesisPublisher(aws.kinesis(), registry, intakeSettings.publish());
+      IntakeMetrics metrics = new IntakeMetrics();
+      EventIntake intake = new EventIntake(new EventValidator(registry), claims, claimSettings, publisher, metrics);
+      routes.add(new IntakeRoutes(intakeSettings, producers, intake, new EventJson(registry),
+          Materializer.matFromSystem(system)).route());
+      IntakeProgressLog.schedule(system, metrics, intakeSettings.progressInterval());
+      log.info("role intake: POST /v1/events ({}, claim checks over {} bytes to s3://{}/{}, publish {})",
+          producers, claimSettings.threshold(), claimSettings.bucket(), claimSettings.prefix(), intakeSettings.publish());
+    }
+    // concat, not orElse: rejections of all routes are merged (GET /v1/events is a 405, not a 404)
+    return Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
+  }
+}
