@@ -48,9 +48,14 @@ public final class ClaimCheckStore {
     String key = prefix + tenantId + "/" + sha;
     PayloadRef ref = PayloadRef.newBuilder()
         .setUri("s3://" + bucket + "/" + key).setSize(bytes.length).setSha256(sha).setTypeUrl(typeUrl).build();
-    return s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) bytes.length)
-            .contentType("application/octet-stream"), AsyncRequestBody.fromBytes(bytes))
-        .thenApply(r -> ref);
+    // Content-addressed: an object already there with this size holds these bytes; skip the upload.
+    return s3.headObject(b -> b.bucket(bucket).key(key))
+        .handle((head, err) -> head != null && head.contentLength() == bytes.length)
+        .thenCompose(exists -> exists
+            ? CompletableFuture.completedFuture(ref)
+            : s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) bytes.length)
+                    .contentType("application/octet-stream"), AsyncRequestBody.fromBytes(bytes))
+                .thenApply(r -> ref));
   }
 
   /** Fetches and verifies a referenced payload; fails with {@link ClaimCheckException} naming the object. */
