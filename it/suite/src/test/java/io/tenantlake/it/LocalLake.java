@@ -1,0 +1,160 @@
+package io.tenantlake.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tenantlake.api.TenantlakeMain;
+import io.tenantlake.engine.delta.DataFile;
+import io.tenantlake.engine.delta.DeltaStorage;
+import io.tenantlake.engine.delta.DeltaTable;
+import io.tenantlake.proto.EventJson;
+import io.tenantlake.proto.v1.ChangeEvent;
+import io.tenantlake.proto.v1.EventBatch;
+import io.tenantlake.testkit.LocalKinesis;
+import io.tenantlake.testkit.LocalS3;
+import io.tenantlake.testkit.NodeProcess;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole local deployment for integration tests: kinesalite and S3Proxy, an intake node in this
+ * JVM, and an engine node (role ingest) in its own JVM that a test may kill with SIGKILL. Tables
+ * live on S3 (S3Proxy, through S3A), as in production.
+ */
+final class LocalLake implements AutoCloseable {
+  static final String TOKEN = "it-producer-token";
+  static final String LAKE_BUCKET = "lake";
+  static final String CLAIM_BUCKET = "claims";
+  static final List<String> STREAMS = List.of("tenantlake-jira", "tenantlake-identity", "tenantlake-confluence");
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final LocalKinesis kinesis;
+  final LocalS3 s3;
+  final DeltaStorage storage;
+  private final String prefix;
+  private final Path logDir;
+  private final TenantlakeMain.Node intake;
+  private final URI intakeUri;
+  private NodeProcess engine;
+  private int engineStarts;
+
+  LocalLake(String prefix, int shards, Path logDir) throws Exception {
+    this.prefix = prefix;
+    this.logDir = logDir;
+    kinesis = LocalKinesis.start();
+    s3 = LocalS3.start();
+    s3.createBucket(LAKE_BUCKET);
+    s3.createBucket(CLAIM_BUCKET);
+    for (String stream : STREAMS) kinesis.createStream(stream, shards);
+    storage = DeltaStorage.s3(LAKE_BUCKET, prefix, s3.s3aSettings());
+    Config config = ConfigFactory.parseMap(settings(List.of("intake"), 0)).withFallback(ConfigFactory.load());
+    intake = TenantlakeMain.start(config, "it-intake").get(60, TimeUnit.SECONDS);
+    intakeUri = URI.create("http://127.0.0.1:" + intake.address().getPort());
+  }
+
+  private Map<String, Object> settings(List<String> roles, int port) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("tenantlake.roles", roles);
+    m.put("tenantlake.http.port", port);
+    m.put("tenantlake.aws.region", LocalS3.REGION);
+    m.put("tenantlake.aws.kinesis-endpoint", kinesis.endpoint().toString());
+    m.put("tenantlake.aws.s3-endpoint", s3.endpoint().toString());
+    m.put("tenantlake.aws.access-key", LocalS3.ACCESS_KEY);
+    m.put("tenantlake.aws.secret-key", LocalS3.SECRET_KEY);
+    m.put("tenantlake.storage.root", "s3a://" + LAKE_BUCKET + "/" + prefix);
+    m.put("tenantlake.claim-check.bucket", CLAIM_BUCKET);
+    m.put("tenantlake.auth.producer-tokens", List.of(TOKEN));
+    m.put("tenantlake.ingest.source.discovery-interval", "1s");
+    m.put("tenantlake.ingest.commit.max-age", "500ms");
+    m.put("tenantlake.ingest.progress-interval", "2s");
+    return m;
+  }
+
+  /** Starts the engine node (role ingest) in its own JVM; it resumes from the lake's checkpoints. */
+  void startEngine() throws Exception {
+    Map<String, String> props = new LinkedHashMap<>();
+    settings(List.of("ingest"), freePort()).forEach((k, v) -> {
+      if (v instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) props.put(k + "." + i, String.valueOf(list.get(i)));
+      } else {
+        props.put(k, String.valueOf(v));
+      }
+    });
+    engine = NodeProcess.start("engine-" + (++engineStarts), props,
+        logDir.resolve("engine-" + engineStarts + ".log"), Duration.ofSeconds(90));
+  }
+
+  /** SIGKILL: the engine gets no chance to finish a commit or flush anything. */
+  void killEngine() {
+    engine.kill();
+  }
+
+  /** Posts a batch as protobuf or as JSON; returns the parsed answer, failing on anything but 200. */
+  JsonNode post(List<ChangeEvent> events, boolean protobuf) throws Exception {
+    EventBatch batch = EventBatch.newBuilder().addAllEvents(events).build();
+    HttpRequest.Builder req = HttpRequest.newBuilder(intakeUri.resolve("/v1/events"))
+        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TOKEN);
+    if (protobuf) {
+      req.header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(batch.toByteArray()));
+    } else {
+      req.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(EventJson.defaults().print(batch)));
+    }
+    HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    if (resp.statusCode() != 200) throw new AssertionError("intake answered " + resp.statusCode() + ": " + resp.body());
+    return JSON.readTree(resp.body());
+  }
+
+  /** Rows committed in a table, from the log's file statistics (no data read). */
+  long committedRows(String table) {
+    DeltaTable t = DeltaTable.at(storage, table);
+    if (!t.exists()) return 0;
+    return t.liveFiles().stream().mapToLong(DataFile::numRecords).sum();
+  }
+
+  long committedRaw() {
+    return committedRows("raw/jira.issue") + committedRows("raw/identity.user") + committedRows("raw/confluence.page")
+        + committedRows("raw/jira.project");
+  }
+
+  /** Waits until the raw tables hold at least {@code rows}; fails with the count reached. */
+  void awaitRaw(long rows, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long seen = 0;
+    while (System.nanoTime() < deadline) {
+      seen = committedRaw();
+      if (seen >= rows) return;
+      Thread.sleep(500);
+    }
+    throw new AssertionError("raw tables hold " + seen + " rows after " + timeout + ", expected " + rows
+        + "; engine log " + (engine == null ? "-" : engine.logFile()));
+  }
+
+  String tableLocation(String table) {
+    return DeltaTable.at(storage, table).location();
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (engine != null) engine.close();
+    intake.stop(Duration.ofSeconds(10));
+    kinesis.close();
+    s3.close();
+  }
+}
