@@ -27,6 +27,10 @@ public final class DeltaStorage {
     this.conf.set("delta.logStore.s3a.impl", "io.delta.storage.S3SingleDriverLogStore");
     // The local file system's .crc side files confuse nothing but clutter every listing.
     this.conf.setBoolean("fs.file.impl.disable.cache", true);
+    // Data files are written once, under fresh unique names: buffer them in memory rather than on
+    // local disk, and skip create()'s overwrite and parent-directory probes.
+    this.conf.set("fs.s3a.fast.upload.buffer", "bytebuffer");
+    this.conf.setBoolean("fs.s3a.create.performance", true);
     hadoopProperties.forEach(conf::set);
   }
 

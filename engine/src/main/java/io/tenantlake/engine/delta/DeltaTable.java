@@ -163,6 +163,14 @@ public final class DeltaTable {
    * {@code targetFileBytes}. Nothing is visible until the files are committed.
    */
   public List<DataFile> write(List<Row> rows, long targetFileBytes) {
+    return write(rows, targetFileBytes, Runnable::run);
+  }
+
+  /**
+   * As {@link #write(List, long)}, the partitions' files written concurrently on {@code executor}:
+   * object stores answer each upload with a latency that parallel uploads hide.
+   */
+  public List<DataFile> write(List<Row> rows, long targetFileBytes, java.util.concurrent.Executor executor) {
     TableSchema s = schema();
     Map<Map<String, String>, List<Object[]>> byPartition = new LinkedHashMap<>();
     int[] dataIdx = s.dataColumns().stream().mapToInt(c -> s.indexOf(c.name())).toArray();
@@ -173,17 +181,27 @@ public final class DeltaTable {
       byPartition.computeIfAbsent(s.partitionValuesOf(row), k -> new ArrayList<>()).add(data);
     }
     ParquetFiles parquet = new ParquetFiles(s.dataColumns(), storage.hadoopConfiguration());
-    List<DataFile> out = new ArrayList<>();
     long now = System.currentTimeMillis();
-    byPartition.forEach((partition, data) -> {
+    List<java.util.concurrent.CompletableFuture<List<DataFile>>> parts = new ArrayList<>();
+    byPartition.forEach((partition, data) -> parts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       String dir = PartitionPaths.directory(s.partitionColumns(), partition);
       Path dirPath = dir.isEmpty() ? new Path(location) : new Path(location, dir);
+      List<DataFile> files = new ArrayList<>();
       for (ParquetFiles.Written w : parquet.write(dirPath, data.iterator(), targetFileBytes,
           () -> "part-" + UUID.randomUUID() + ".c000.snappy.parquet")) {
         String rel = (dir.isEmpty() ? "" : dir + "/") + w.path().getName();
-        out.add(new DataFile(rel, partition, w.sizeBytes(), now, w.stats().numRecords(), w.stats().toJson()));
+        files.add(new DataFile(rel, partition, w.sizeBytes(), now, w.stats().numRecords(), w.stats().toJson()));
       }
-    });
+      return files;
+    }, executor)));
+    List<DataFile> out = new ArrayList<>();
+    for (var part : parts) {
+      try {
+        out.addAll(part.join());
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
     return out;
   }
 

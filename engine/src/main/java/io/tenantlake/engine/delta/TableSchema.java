@@ -63,6 +63,10 @@ public record TableSchema(List<Column> columns, List<String> partitionColumns) {
 
   /** The partition values of a row, as the log records them. */
   public Map<String, String> partitionValuesOf(Row row) {
+    if (partitionColumns.size() == 1) {
+      String p = partitionColumns.get(0);
+      return Map.of(p, (String) row.get(indexOf(p)));
+    }
     Map<String, String> values = new HashMap<>();
     for (String p : partitionColumns) values.put(p, (String) row.get(indexOf(p)));
     return values;

@@ -10,10 +10,16 @@ import io.tenantlake.engine.raw.RecordDecoder;
 import io.tenantlake.proto.EntityTypeRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.japi.Pair;
@@ -36,15 +42,15 @@ public final class LiveIngestService {
   private final CompletionStage<Done> done;
   private final IngestMetrics metrics;
   private final IngestProgressLog progress;
-  private final ExecutorService blockingIo;
+  private final List<ExecutorService> executors;
 
   private LiveIngestService(UniqueKillSwitch killSwitch, CompletionStage<Done> done, IngestMetrics metrics,
-      IngestProgressLog progress, ExecutorService blockingIo) {
+      IngestProgressLog progress, List<ExecutorService> executors) {
     this.killSwitch = killSwitch;
     this.done = done;
     this.metrics = metrics;
     this.progress = progress;
-    this.blockingIo = blockingIo;
+    this.executors = executors;
   }
 
   public static LiveIngestService start(ActorSystem system, EngineSettings settings, AwsClients aws,
@@ -52,20 +58,31 @@ public final class LiveIngestService {
     IngestSettings ingest = settings.ingest();
     List<String> streams = ingest.streams().isEmpty() ? new ArrayList<>(registry.streams()) : ingest.streams();
     if (ingest.createStreamsWithShards() > 0) createMissingStreams(aws, streams, ingest.createStreamsWithShards());
-    ExecutorService blockingIo = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "raw-commit");
-      t.setDaemon(true);
-      return t;
-    });
+    // One thread runs commit cycles one at a time; a few more write the tables of a cycle at once.
+    ExecutorService cycles = Executors.newSingleThreadExecutor(daemon("raw-cycle"));
+    ExecutorService tableWriters = Executors.newFixedThreadPool(4, daemon("raw-table-writer"));
+    // Raw tables are partitioned by tenant: a batch writes a file per tenant touched, uploaded at once.
+    ExecutorService fileWriters = Executors.newFixedThreadPool(ingest.fileWriteParallelism(), daemon("raw-file-writer"));
     ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), settings.claimCheck().bucket(), settings.claimCheck().prefix(),
         settings.claimCheck().maxSize());
     RecordDecoder decoder = new RecordDecoder(new EventValidator(registry), claims, settings.claimCheck().maxSize());
-    RawTableWriter writer = new RawTableWriter(settings.storage(), ingest.commit(), CheckpointTable.name("live"));
     IngestMetrics metrics = new IngestMetrics();
     log.info("live ingest: reading streams {} into {} (region {})", streams, settings.storageRoot(), settings.region());
-    Pair<UniqueKillSwitch, CompletionStage<Done>> run = RawIngest
-        .live(aws.kinesis(), streams, ingest.source(), decoder, writer, ingest.commit(), ingest.decodeParallelism(),
-            blockingIo, metrics)
+    // A failure anywhere (S3 down, a conflicting commit) restarts the lane with backoff from the
+    // committed checkpoints, with a writer that reloads its positions from the tables.
+    Source<RawTableWriter.CycleResult, NotUsed> lane = RestartSource.onFailuresWithBackoff(
+        RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2), () ->
+            Source.completionStageSource(CompletableFuture.supplyAsync(() -> {
+              RawTableWriter writer = new RawTableWriter(settings.storage(), ingest.commit(), CheckpointTable.name("live"),
+                  tableWriters, fileWriters);
+              long prepareStarted = System.nanoTime();
+              writer.prepare(registry.names());
+              log.info("live ingest: opened {} raw tables, deadletter and checkpoints in {} ms", registry.names().size(),
+                  (System.nanoTime() - prepareStarted) / 1_000_000);
+              return RawIngest.live(aws.kinesis(), streams, ingest.source(), decoder, writer, ingest.commit(),
+                  ingest.decodeParallelism(), cycles, metrics);
+            }, cycles)).mapMaterializedValue(m -> NotUsed.getInstance()));
+    Pair<UniqueKillSwitch, CompletionStage<Done>> run = lane
         .viaMat(KillSwitches.single(), Keep.right())
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
@@ -74,7 +91,8 @@ public final class LiveIngestService {
       else log.info("live ingest stopped");
     });
     IngestProgressLog progress = new IngestProgressLog(metrics, ingest.progressInterval());
-    LiveIngestService service = new LiveIngestService(run.first(), run.second(), metrics, progress, blockingIo);
+    LiveIngestService service = new LiveIngestService(run.first(), run.second(), metrics, progress,
+        List.of(cycles, tableWriters, fileWriters));
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-live-ingest", service::stop);
     return service;
   }
@@ -88,8 +106,16 @@ public final class LiveIngestService {
     killSwitch.shutdown();
     return done.whenComplete((d, e) -> {
       progress.close();
-      blockingIo.shutdown();
+      executors.forEach(ExecutorService::shutdown);
     }).exceptionally(e -> Done.getInstance());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private static void createMissingStreams(AwsClients aws, List<String> streams, int shards) {

@@ -52,9 +52,25 @@ public final class Positions {
    * are decimals too. Compared as numbers, not as text.
    */
   public static int compare(String a, String b) {
-    boolean numeric = !a.isEmpty() && !b.isEmpty()
-        && a.chars().allMatch(Character::isDigit) && b.chars().allMatch(Character::isDigit);
+    if (isCanonicalNumber(a) && isCanonicalNumber(b)) {
+      // Without leading zeros, the longer decimal is the larger: no BigInteger on the hot path.
+      return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
+    }
+    boolean numeric = isDigits(a) && isDigits(b);
     return numeric ? new BigInteger(a).compareTo(new BigInteger(b)) : a.compareTo(b);
+  }
+
+  private static boolean isCanonicalNumber(String s) {
+    return isDigits(s) && (s.length() == 1 || s.charAt(0) != '0');
+  }
+
+  private static boolean isDigits(String s) {
+    if (s.isEmpty()) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
   }
 
   public String toJson() {

@@ -15,7 +15,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +45,34 @@ public final class RawTableWriter {
   private final DeltaStorage storage;
   private final CommitPolicy policy;
   private final String checkpointName;
+  private final Executor tableCommits;
+  private final Executor fileWriters;
   private final Map<String, DeltaTable> tables = new ConcurrentHashMap<>();
   private final Map<String, Positions> positions = new ConcurrentHashMap<>();
 
-  /** @param checkpointName the table that records the lane's resume points, e.g. {@code _checkpoints/live} */
-  public RawTableWriter(DeltaStorage storage, CommitPolicy policy, String checkpointName) {
+  /**
+   * @param checkpointName the table that records the lane's resume points, e.g. {@code _checkpoints/live}
+   * @param tableCommits where the tables of a batch are written and committed in parallel (blocking IO)
+   * @param fileWriters where a table's partition files are written in parallel (not the same pool:
+   *     a table task waits for its files)
+   */
+  public RawTableWriter(DeltaStorage storage, CommitPolicy policy, String checkpointName, Executor tableCommits,
+      Executor fileWriters) {
     this.storage = storage;
     this.policy = policy;
     this.checkpointName = checkpointName;
+    this.tableCommits = tableCommits;
+    this.fileWriters = fileWriters;
+  }
+
+  /**
+   * Opens (creating if needed) the raw tables of these entity types, the deadletter table and the
+   * checkpoint table, and loads their positions: the first batch then pays no set-up cost.
+   */
+  public void prepare(java.util.Collection<String> entityTypes) {
+    for (String type : entityTypes) positionsOf(RawTables.rawTableName(type), RawTables.RAW);
+    positionsOf(RawTables.DEADLETTER, RawTables.DEAD);
+    positionsOf(checkpointName, CheckpointTable.SCHEMA);
   }
 
   /** Where to resume each source partition: the last sequence number the whole lane committed. */
@@ -69,52 +91,28 @@ public final class RawTableWriter {
       byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(d);
       lastSeen.merge(key(d.origin()), d.origin().sequenceNumber(), (a, b) -> Positions.compare(a, b) >= 0 ? a : b);
     }
+    // Tables are independent (each has its own log and positions): write and commit them at once.
+    List<CompletableFuture<TableOutcome>> futures = new ArrayList<>();
+    byTable.forEach((name, records) ->
+        futures.add(CompletableFuture.supplyAsync(() -> commitTable(name, records), tableCommits)));
     Map<String, List<RawEvent>> committed = new LinkedHashMap<>();
     int dead = 0;
     int skipped = 0;
     int commits = 0;
-    for (Map.Entry<String, List<Decoded>> entry : byTable.entrySet()) {
-      String name = entry.getKey();
-      boolean isDead = name.equals(RawTables.DEADLETTER);
-      TableSchema schema = isDead ? RawTables.DEAD : RawTables.RAW;
-      Positions pos = positionsOf(name, schema);
-      List<Row> rows = new ArrayList<>();
-      List<RawEvent> events = new ArrayList<>();
-      Map<String, String> maxSeq = new LinkedHashMap<>();
-      for (Decoded d : entry.getValue()) {
-        String k = key(d.origin());
-        if (pos.covers(k, d.origin().sequenceNumber())) {
-          skipped++;
-          continue;
-        }
-        maxSeq.merge(k, d.origin().sequenceNumber(), (a, b) -> Positions.compare(a, b) >= 0 ? a : b);
-        if (d instanceof Decoded.Event e) {
-          rows.add(RawTables.rawRow(e.event()));
-          events.add(e.event());
-        } else {
-          rows.add(RawTables.deadRow(((Decoded.Dead) d).letter()));
-        }
+    for (CompletableFuture<TableOutcome> f : futures) {
+      TableOutcome o;
+      try {
+        o = f.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
       }
-      if (rows.isEmpty()) continue;
-      DeltaTable table = table(name, schema);
-      List<DataFile> files = table.write(rows, policy.targetFileBytes());
-      TableCommit.Builder commit = TableCommit.append(files).parameter("mode", "Append");
-      Positions next = advance(pos, maxSeq, commit);
-      commit.metadata(Positions.METADATA_KEY, next.toJson()).metadata("records", Integer.toString(rows.size()));
-      CommitOutcome outcome = table.commit(commit.build());
-      commits++;
-      positions.put(name, next);
-      if (outcome instanceof CommitOutcome.AlreadyCommitted already) {
-        // Our positions were behind the log: another writer, or a lost answer. Reload and say so.
-        log.warn("table {}: batch already committed ({}); reloading positions", name, already);
-        positions.put(name, Positions.load(table));
-        continue;
-      }
-      if (isDead) dead += rows.size();
-      else committed.put(name, events);
+      skipped += o.skipped();
+      if (o.committed()) commits++;
+      if (o.committed() && o.dead() > 0) dead += o.dead();
+      if (o.committed() && !o.events().isEmpty()) committed.put(o.table(), o.events());
     }
-    commitCheckpoint(lastSeen);
-    commits++;
+    // Only after every table holds its part may the lane's resume point move past it.
+    if (commitCheckpoint(lastSeen)) commits++;
     long millis = (System.nanoTime() - started) / 1_000_000;
     CycleResult result = new CycleResult(committed, dead, skipped, commits, millis);
     log.debug("raw cycle: {} events, {} dead letters, {} already committed, {} commits in {} ms",
@@ -122,19 +120,61 @@ public final class RawTableWriter {
     return result;
   }
 
-  private void commitCheckpoint(Map<String, String> lastSeen) {
-    if (lastSeen.isEmpty()) return;
+  private record TableOutcome(String table, boolean committed, List<RawEvent> events, int dead, int skipped) {}
+
+  private TableOutcome commitTable(String name, List<Decoded> records) {
+    boolean isDead = name.equals(RawTables.DEADLETTER);
+    TableSchema schema = isDead ? RawTables.DEAD : RawTables.RAW;
+    Positions pos = positionsOf(name, schema);
+    List<Row> rows = new ArrayList<>();
+    List<RawEvent> events = new ArrayList<>();
+    Map<String, String> maxSeq = new LinkedHashMap<>();
+    int skipped = 0;
+    for (Decoded d : records) {
+      String k = key(d.origin());
+      if (pos.covers(k, d.origin().sequenceNumber())) {
+        skipped++;
+        continue;
+      }
+      maxSeq.merge(k, d.origin().sequenceNumber(), (a, b) -> Positions.compare(a, b) >= 0 ? a : b);
+      if (d instanceof Decoded.Event e) {
+        rows.add(RawTables.rawRow(e.event()));
+        events.add(e.event());
+      } else {
+        rows.add(RawTables.deadRow(((Decoded.Dead) d).letter()));
+      }
+    }
+    if (rows.isEmpty()) return new TableOutcome(name, false, List.of(), 0, skipped);
+    DeltaTable table = table(name, schema);
+    List<DataFile> files = table.write(rows, policy.targetFileBytes(), fileWriters);
+    TableCommit.Builder commit = TableCommit.append(files).parameter("mode", "Append");
+    Positions next = advance(pos, maxSeq, commit);
+    commit.metadata(Positions.METADATA_KEY, next.toJson()).metadata("records", Integer.toString(rows.size()));
+    CommitOutcome outcome = table.commit(commit.build());
+    if (outcome instanceof CommitOutcome.AlreadyCommitted already) {
+      // Our positions were behind the log: another writer, or a lost answer. Reload and say so.
+      log.warn("table {}: batch already committed ({}); reloading positions", name, already);
+      positions.put(name, Positions.load(table));
+      return new TableOutcome(name, false, List.of(), 0, skipped);
+    }
+    positions.put(name, next);
+    return new TableOutcome(name, true, isDead ? List.of() : events, isDead ? rows.size() : 0, skipped);
+  }
+
+  private boolean commitCheckpoint(Map<String, String> lastSeen) {
+    if (lastSeen.isEmpty()) return false;
     Positions pos = positionsOf(checkpointName, CheckpointTable.SCHEMA);
     Map<String, String> forward = new LinkedHashMap<>();
     lastSeen.forEach((k, seq) -> {
       if (!pos.covers(k, seq)) forward.put(k, seq);
     });
-    if (forward.isEmpty()) return;
+    if (forward.isEmpty()) return false;
     TableCommit.Builder commit = TableCommit.of(TableCommit.Kind.APPEND).parameter("mode", "Checkpoint");
     Positions next = advance(pos, forward, commit);
     commit.metadata(Positions.METADATA_KEY, next.toJson());
     table(checkpointName, CheckpointTable.SCHEMA).commit(commit.build());
     positions.put(checkpointName, next);
+    return true;
   }
 
   /** The table's positions moved to {@code maxSeq}, with one txn per moved partition added to the commit. */

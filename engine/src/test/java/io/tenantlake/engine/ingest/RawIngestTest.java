@@ -42,7 +42,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 class RawIngestTest {
   static LocalKinesis kinesis;
   static ActorSystem system;
-  static ExecutorService io = Executors.newFixedThreadPool(2);
+  static ExecutorService io = Executors.newFixedThreadPool(1);
+  static ExecutorService tables = Executors.newFixedThreadPool(4);
+  static ExecutorService files = Executors.newFixedThreadPool(4);
   static final CommitPolicy POLICY = new CommitPolicy(2_000, 64L << 20, Duration.ofMillis(300), 1L << 20);
   @TempDir Path dir;
 
@@ -57,6 +59,8 @@ class RawIngestTest {
     system.terminate();
     kinesis.close();
     io.shutdownNow();
+    tables.shutdownNow();
+    files.shutdownNow();
   }
 
   static void put(String stream, List<byte[]> records, List<String> keys) {
@@ -79,8 +83,7 @@ class RawIngestTest {
   /** Runs the lane until {@code events} more events and {@code dead} more dead letters are committed, then stops it. */
   static void runUntil(DeltaStorage storage, long events, long dead) throws Exception {
     IngestMetrics metrics = new IngestMetrics();
-    RawTableWriter writer = new RawTableWriter(storage, POLICY,
-        CheckpointTable.name("live"));
+    RawTableWriter writer = new RawTableWriter(storage, POLICY, CheckpointTable.name("live"), tables, files);
     RecordDecoder decoder = new RecordDecoder(new EventValidator(EntityTypeRegistry.defaults()), null, 1 << 20);
     var run = RawIngest.live(kinesis.asyncClient(), List.of("ri-jira"),
             KinesisSourceSettings.defaults().withDiscoveryInterval(Duration.ofMillis(500)), decoder, writer,

@@ -59,13 +59,13 @@ class RawTableWriterTest {
     for (int i = 0; i < 5; i++) batch.add(record("shard-1", seq++, user("t1", "u" + i)));
     List<Decoded> decoded = decode(batch);
 
-    RawTableWriter writer = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"));
+    RawTableWriter writer = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"), Runnable::run, Runnable::run);
     RawTableWriter.CycleResult first = writer.commit(decoded);
     assertThat(first.events()).isEqualTo(25);
     assertThat(first.deadLetters()).isEqualTo(1);
 
     // A new process (the old one crashed after committing) reads the same records again.
-    RawTableWriter restarted = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"));
+    RawTableWriter restarted = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"), Runnable::run, Runnable::run);
     assertThat(restarted.resumePositions())
         .containsEntry("tenantlake-jira/shard-0", String.format("%056d", 120))
         .containsEntry("tenantlake-jira/shard-1", String.format("%056d", 125));
@@ -96,10 +96,10 @@ class RawTableWriterTest {
     List<Decoded> both = decode(List.of(record("s", 1, issue("a", "1", 1)), record("s", 2, user("a", "u1")),
         record("s", 3, issue("a", "2", 1))));
     // Only the issue part reached its table before the crash: no checkpoint, user table empty.
-    RawTableWriter crashed = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"));
+    RawTableWriter crashed = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"), Runnable::run, Runnable::run);
     crashed.commit(both.stream().filter(d -> d instanceof Decoded.Event e
         && e.event().event().getEntityType().equals("jira.issue")).toList());
-    RawTableWriter restarted = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"));
+    RawTableWriter restarted = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"), Runnable::run, Runnable::run);
     RawTableWriter.CycleResult r = restarted.commit(both);
     assertThat(r.committedByTable()).containsOnlyKeys("raw/identity.user");
     assertThat(r.skippedAsCommitted()).isEqualTo(2);

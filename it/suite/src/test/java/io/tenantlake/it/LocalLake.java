@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * JVM, and an engine node (role ingest) in its own JVM that a test may kill with SIGKILL. Tables
  * live on S3 (S3Proxy, through S3A), as in production.
  */
-final class LocalLake implements AutoCloseable {
+public final class LocalLake implements AutoCloseable {
   static final String TOKEN = "it-producer-token";
   static final String LAKE_BUCKET = "lake";
   static final String CLAIM_BUCKET = "claims";
@@ -39,7 +39,7 @@ final class LocalLake implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  final LocalKinesis kinesis;
+  public final LocalKinesis kinesis;
   final LocalS3 s3;
   final DeltaStorage storage;
   private final String prefix;
@@ -49,7 +49,7 @@ final class LocalLake implements AutoCloseable {
   private NodeProcess engine;
   private int engineStarts;
 
-  LocalLake(String prefix, int shards, Path logDir) throws Exception {
+  public LocalLake(String prefix, int shards, Path logDir) throws Exception {
     this.prefix = prefix;
     this.logDir = logDir;
     kinesis = LocalKinesis.start();
@@ -82,7 +82,7 @@ final class LocalLake implements AutoCloseable {
   }
 
   /** Starts the engine node (role ingest) in its own JVM; it resumes from the lake's checkpoints. */
-  void startEngine() throws Exception {
+  public void startEngine() throws Exception {
     Map<String, String> props = new LinkedHashMap<>();
     settings(List.of("ingest"), freePort()).forEach((k, v) -> {
       if (v instanceof List<?> list) {
@@ -101,7 +101,7 @@ final class LocalLake implements AutoCloseable {
   }
 
   /** Posts a batch as protobuf or as JSON; returns the parsed answer, failing on anything but 200. */
-  JsonNode post(List<ChangeEvent> events, boolean protobuf) throws Exception {
+  public JsonNode post(List<ChangeEvent> events, boolean protobuf) throws Exception {
     EventBatch batch = EventBatch.newBuilder().addAllEvents(events).build();
     HttpRequest.Builder req = HttpRequest.newBuilder(intakeUri.resolve("/v1/events"))
         .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TOKEN);
@@ -122,13 +122,13 @@ final class LocalLake implements AutoCloseable {
     return t.liveFiles().stream().mapToLong(DataFile::numRecords).sum();
   }
 
-  long committedRaw() {
+  public long committedRaw() {
     return committedRows("raw/jira.issue") + committedRows("raw/identity.user") + committedRows("raw/confluence.page")
         + committedRows("raw/jira.project");
   }
 
   /** Waits until the raw tables hold at least {@code rows}; fails with the count reached. */
-  void awaitRaw(long rows, Duration timeout) throws InterruptedException {
+  public void awaitRaw(long rows, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long seen = 0;
     while (System.nanoTime() < deadline) {

@@ -36,6 +36,9 @@ public final class NodeProcess implements AutoCloseable {
     cmd.add("-Daws.cborEnabled=false");
     cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
     cmd.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+    // Extra JVM options for every node a test starts (a profiler, a debugger), space-separated.
+    String extra = System.getProperty("tenantlake.test.node-jvm-options", "");
+    for (String opt : extra.trim().split("\\s+")) if (!opt.isEmpty()) cmd.add(opt);
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-cp");
     cmd.add(classPath());

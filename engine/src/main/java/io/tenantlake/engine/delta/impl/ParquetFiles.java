@@ -45,7 +45,13 @@ public final class ParquetFiles {
     while (rows.hasNext()) {
       Path path = new Path(directory, fileNames.get());
       StatsCollector stats = new StatsCollector(dataColumns);
-      try (ParquetWriter<Object[]> writer = open(path)) {
+      SizedOutputFile out;
+      try {
+        out = new SizedOutputFile(HadoopOutputFile.fromPath(path, conf));
+      } catch (IOException e) {
+        throw new UncheckedIOException("creating " + path + ": " + e.getMessage(), e);
+      }
+      try (ParquetWriter<Object[]> writer = open(out)) {
         while (rows.hasNext()) {
           Object[] values = rows.next();
           writer.write(values);
@@ -56,27 +62,19 @@ public final class ParquetFiles {
       } catch (IOException e) {
         throw new UncheckedIOException("writing " + path + ": " + e.getMessage(), e);
       }
-      files.add(new Written(path, fileSize(path), stats.stats()));
+      // The size as written: asking the store again would cost a request per file.
+      files.add(new Written(path, out.bytesWritten(), stats.stats()));
     }
     return files;
   }
 
-  private ParquetWriter<Object[]> open(Path path) throws IOException {
-    OutputFile out = HadoopOutputFile.fromPath(path, conf);
+  private ParquetWriter<Object[]> open(OutputFile out) throws IOException {
     return new Builder(out, new RowWriteSupport(schema, dataColumns))
         .withConf(conf)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withWriteMode(ParquetFileWriter.Mode.CREATE)
         .withPageWriteChecksumEnabled(false)
         .build();
-  }
-
-  private long fileSize(Path path) {
-    try {
-      return path.getFileSystem(conf).getFileStatus(path).getLen();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the size of " + path, e);
-    }
   }
 
   /** Reads every row of a file as data-column values in table order (missing columns read as null). */

@@ -1,0 +1,108 @@
+package io.tenantlake.it.bench;
+
+import io.tenantlake.api.demo.SampleEvents;
+import io.tenantlake.it.LocalLake;
+import io.tenantlake.proto.v1.ChangeEvent;
+import io.tenantlake.testkit.LocalKinesis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Events/s from intake to committed raw rows, against the emulator's own ceiling.
+ *
+ * <p>Each run, alternately: (a) the ceiling: a fresh kinesalite, the events put and read back with
+ * the SDK alone; (b) the engine: a fresh local lake (kinesalite, S3Proxy), the events posted over
+ * HTTP to an intake node (protobuf, 500 a batch), an engine node in its own JVM committing raw
+ * Delta tables on S3; time from the first post until every event is committed. Prints each run
+ * and the medians. Usage: {@code bin/tenantlake bench ingest [EVENTS [RUNS [SHARDS]]]}.
+ */
+public final class IngestBenchmark {
+  static final List<String> TYPES = List.of("jira.issue", "identity.user", "confluence.page");
+  static final int PRODUCERS = 4;
+
+  public static void main(String[] args) throws Exception {
+    int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int shards = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    SampleEvents sample = new SampleEvents(SampleEvents.tenants(50), TYPES, 2_000, 1);
+    List<ChangeEvent> all = new ArrayList<>(events);
+    for (int i = 0; i < events; i++) all.add(sample.next());
+    long bytes = all.stream().mapToLong(ChangeEvent::getSerializedSize).sum();
+    System.out.printf("ingest benchmark: %d events (%d bytes on average), %d tenants, types %s, %d shards per stream, "
+        + "%d producers, %d runs%n", events, bytes / events, 50, TYPES, shards, PRODUCERS, runs);
+    double[] ceiling = new double[runs];
+    double[] engine = new double[runs];
+    Path logs = Paths.get("target", "bench-logs");
+    Files.createDirectories(logs);
+    for (int r = 0; r < runs; r++) {
+      try (LocalKinesis kinesis = LocalKinesis.start()) {
+        for (String s : List.of("tenantlake-jira", "tenantlake-identity", "tenantlake-confluence")) kinesis.createStream(s, shards);
+        EmulatorCeiling.eventsPerSecond(kinesis, warmUp(), PRODUCERS);
+        ceiling[r] = EmulatorCeiling.eventsPerSecond(kinesis, all, PRODUCERS);
+      }
+      engine[r] = engineRun(all, shards, logs.resolve("run-" + r));
+      System.out.printf("run %d: emulator ceiling %,.0f events/s, engine (HTTP intake to committed raw) %,.0f events/s, ratio %.2f%n",
+          r + 1, ceiling[r], engine[r], engine[r] / ceiling[r]);
+    }
+    double[] ratios = new double[runs];
+    for (int r = 0; r < runs; r++) ratios[r] = engine[r] / ceiling[r];
+    System.out.printf("median: emulator ceiling %,.0f events/s, engine %,.0f events/s, ratio %.2f (median of per-run ratios)%n",
+        median(ceiling), median(engine), median(ratios));
+    System.exit(0);
+  }
+
+  static double engineRun(List<ChangeEvent> all, int shards, Path logDir) throws Exception {
+    Files.createDirectories(logDir);
+    try (LocalLake lake = new LocalLake("bench", shards, logDir)) {
+      lake.startEngine();
+      // Warm up both nodes (JIT, connections, the first commits), as a long-running engine is.
+      List<ChangeEvent> warmUp = warmUp();
+      for (int i = 0; i < warmUp.size(); i += 500) lake.post(warmUp.subList(i, i + 500), true);
+      lake.awaitRaw(warmUp.size(), Duration.ofMinutes(2));
+      long base = lake.committedRaw();
+      List<List<ChangeEvent>> batches = new ArrayList<>();
+      for (int i = 0; i < all.size(); i += 500) batches.add(all.subList(i, Math.min(all.size(), i + 500)));
+      ExecutorService posters = Executors.newFixedThreadPool(PRODUCERS);
+      AtomicLong next = new AtomicLong();
+      long started = System.nanoTime();
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int p = 0; p < PRODUCERS; p++) {
+        tasks.add(posters.submit(() -> {
+          for (long b; (b = next.getAndIncrement()) < batches.size(); ) lake.post(batches.get((int) b), true);
+          return null;
+        }));
+      }
+      for (Future<?> f : tasks) f.get();
+      double postSeconds = (System.nanoTime() - started) / 1e9;
+      lake.awaitRaw(base + all.size(), Duration.ofMinutes(10));
+      double seconds = (System.nanoTime() - started) / 1e9;
+      posters.shutdown();
+      System.out.printf("  engine run: intake acknowledged all in %.1f s (%,.0f events/s), raw complete after %.1f s%n",
+          postSeconds, all.size() / postSeconds, seconds);
+      return all.size() / seconds;
+    }
+  }
+
+  /** Events of a tenant of their own, to warm up JITs, connections and tables before timing. */
+  static List<ChangeEvent> warmUp() {
+    SampleEvents warm = new SampleEvents(List.of("warm-up"), TYPES, 100, 2);
+    List<ChangeEvent> events = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) events.add(warm.next());
+    return events;
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
