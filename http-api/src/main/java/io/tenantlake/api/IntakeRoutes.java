@@ -99,8 +99,7 @@ public final class IntakeRoutes extends AllDirectives {
     var authProblem = producers.check(request.getHeader("Authorization").map(HttpHeader::value));
     HttpEntity entity = request.entity();
     if (authProblem.isPresent()) {
-      return unread(entity, start, error(StatusCodes.UNAUTHORIZED, "unauthorized", authProblem.get())
-          .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", REALM))));
+      return unread(entity, start, JsonResponses.unauthorized(authProblem.get()));
     }
     Format format = format(entity.getContentType().mediaType());
     if (format == null) {
@@ -270,18 +269,10 @@ public final class IntakeRoutes extends AllDirectives {
   }
 
   static HttpResponse error(StatusCode status, String error, String reason) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("error", error);
-    body.put("reason", reason);
-    return json(status, body);
+    return JsonResponses.error(status, error, reason);
   }
 
   private static HttpResponse json(StatusCode status, ObjectNode body) {
-    try {
-      return HttpResponse.create().withStatus(status)
-          .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonResponses.json(status, body);
   }
 }

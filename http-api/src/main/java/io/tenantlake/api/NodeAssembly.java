@@ -109,6 +109,9 @@ final class NodeAssembly {
       log.info("role intake: POST /v1/events ({}, claim checks over {} bytes to s3://{}/{}, publish {})",
           producers, claimSettings.threshold(), claimSettings.bucket(), claimSettings.prefix(), intakeSettings.publish());
     }
+    BearerTokens admins = BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "admin");
+    routes.add(new AdminTablesRoutes(admins, settings.storage(), registry.names(),
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking())).route());
     // concat, not orElse: rejections of all routes are merged (GET /v1/events is a 405, not a 404)
     return Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
   }
