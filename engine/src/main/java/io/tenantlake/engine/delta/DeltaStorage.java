@@ -41,6 +41,8 @@ public final class DeltaStorage {
 
   /**
    * Tables in an S3 bucket (any S3-compatible store: path-style addressing, the given endpoint).
+   * Hadoop keeps one S3A file system per bucket and JVM, configured by the first storage that
+   * reached it: one JVM should reach a bucket through one endpoint.
    *
    * @param s3aProperties the {@code fs.s3a.*} settings (endpoint, credentials provider, keys)
    */

@@ -33,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalLake implements AutoCloseable {
   static final String TOKEN = "it-producer-token";
-  static final String LAKE_BUCKET = "lake";
+  // Hadoop caches one S3A file system per bucket and JVM, bound to the endpoint it first saw: each
+  // lake gets a bucket of its own, so two lakes in one JVM never share a stale file system.
+  private static final java.util.concurrent.atomic.AtomicInteger LAKES = new java.util.concurrent.atomic.AtomicInteger();
+  final String lakeBucket = "lake-" + ProcessHandle.current().pid() + "-" + LAKES.incrementAndGet();
   static final String CLAIM_BUCKET = "claims";
   static final List<String> STREAMS = List.of("tenantlake-jira", "tenantlake-identity", "tenantlake-confluence");
   static final ObjectMapper JSON = new ObjectMapper();
@@ -54,10 +57,10 @@ public final class LocalLake implements AutoCloseable {
     this.logDir = logDir;
     kinesis = LocalKinesis.start();
     s3 = LocalS3.start();
-    s3.createBucket(LAKE_BUCKET);
+    s3.createBucket(lakeBucket);
     s3.createBucket(CLAIM_BUCKET);
     for (String stream : STREAMS) kinesis.createStream(stream, shards);
-    storage = DeltaStorage.s3(LAKE_BUCKET, prefix, s3.s3aSettings());
+    storage = DeltaStorage.s3(lakeBucket, prefix, s3.s3aSettings());
     Config config = ConfigFactory.parseMap(settings(List.of("intake"), 0)).withFallback(ConfigFactory.load());
     intake = TenantlakeMain.start(config, "it-intake").get(60, TimeUnit.SECONDS);
     intakeUri = URI.create("http://127.0.0.1:" + intake.address().getPort());
@@ -72,7 +75,7 @@ public final class LocalLake implements AutoCloseable {
     m.put("tenantlake.aws.s3-endpoint", s3.endpoint().toString());
     m.put("tenantlake.aws.access-key", LocalS3.ACCESS_KEY);
     m.put("tenantlake.aws.secret-key", LocalS3.SECRET_KEY);
-    m.put("tenantlake.storage.root", "s3a://" + LAKE_BUCKET + "/" + prefix);
+    m.put("tenantlake.storage.root", "s3a://" + lakeBucket + "/" + prefix);
     m.put("tenantlake.claim-check.bucket", CLAIM_BUCKET);
     m.put("tenantlake.auth.producer-tokens", List.of(TOKEN));
     m.put("tenantlake.ingest.source.discovery-interval", "1s");
