@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.actor.ActorSystem;
@@ -55,6 +56,15 @@ public final class LiveIngestService {
 
   public static LiveIngestService start(ActorSystem system, EngineSettings settings, AwsClients aws,
       EntityTypeRegistry registry) {
+    return start(system, settings, aws, registry, Flow.create());
+  }
+
+  /**
+   * @param afterCommit what follows each raw commit (the refined pipeline); it runs inside the
+   *     lane, so a failure there restarts the lane from the raw checkpoints as well
+   */
+  public static LiveIngestService start(ActorSystem system, EngineSettings settings, AwsClients aws,
+      EntityTypeRegistry registry, Flow<RawTableWriter.CycleResult, RawTableWriter.CycleResult, NotUsed> afterCommit) {
     IngestSettings ingest = settings.ingest();
     List<String> streams = ingest.streams().isEmpty() ? new ArrayList<>(registry.streams()) : ingest.streams();
     if (ingest.createStreamsWithShards() > 0) createMissingStreams(aws, streams, ingest.createStreamsWithShards());
@@ -80,7 +90,7 @@ public final class LiveIngestService {
               log.info("live ingest: opened {} raw tables, deadletter and checkpoints in {} ms", registry.names().size(),
                   (System.nanoTime() - prepareStarted) / 1_000_000);
               return RawIngest.live(aws.kinesis(), streams, ingest.source(), decoder, writer, ingest.commit(),
-                  ingest.decodeParallelism(), cycles, metrics);
+                  ingest.decodeParallelism(), cycles, metrics).via(afterCommit);
             }, cycles)).mapMaterializedValue(m -> NotUsed.getInstance()));
     Pair<UniqueKillSwitch, CompletionStage<Done>> run = lane
         .viaMat(KillSwitches.single(), Keep.right())

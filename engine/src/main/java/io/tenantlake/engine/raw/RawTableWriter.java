@@ -36,7 +36,7 @@ public final class RawTableWriter {
 
   /** What one commit cycle did, and the events it made durable (for the refined pipeline). */
   public record CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
-      int commits, long millis) {
+      int commits, long millis, Map<String, String> positions) {
     public int events() {
       return committedByTable.values().stream().mapToInt(List::size).sum();
     }
@@ -114,7 +114,7 @@ public final class RawTableWriter {
     // Only after every table holds its part may the lane's resume point move past it.
     if (commitCheckpoint(lastSeen)) commits++;
     long millis = (System.nanoTime() - started) / 1_000_000;
-    CycleResult result = new CycleResult(committed, dead, skipped, commits, millis);
+    CycleResult result = new CycleResult(committed, dead, skipped, commits, millis, Map.copyOf(lastSeen));
     log.debug("raw cycle: {} events, {} dead letters, {} already committed, {} commits in {} ms",
         result.events(), dead, skipped, commits, millis);
     return result;
