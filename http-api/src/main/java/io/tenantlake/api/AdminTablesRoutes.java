@@ -20,7 +20,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /v1/admin/tables}: each raw table's and the deadletter table's version, files, rows
+ * {@code GET /v1/admin/tables}: each raw, refined and the deadletter table's version, files, rows
  * and size, from the Delta log (admin token). {@code ?format=text} answers one line per table, for
  * a terminal. Reading logs is blocking IO: it runs on the given executor.
  */
@@ -30,12 +30,14 @@ final class AdminTablesRoutes extends AllDirectives {
   private final List<String> tables;
   private final Executor blockingIo;
 
-  AdminTablesRoutes(BearerTokens admins, DeltaStorage storage, java.util.Collection<String> entityTypes, Executor blockingIo) {
+  AdminTablesRoutes(BearerTokens admins, DeltaStorage storage, java.util.Collection<String> entityTypes,
+      java.util.Collection<String> models, Executor blockingIo) {
     this.admins = admins;
     this.storage = storage;
     this.tables = new ArrayList<>();
     entityTypes.stream().sorted().forEach(t -> tables.add(RawTables.rawTableName(t)));
     tables.add(RawTables.DEADLETTER);
+    models.forEach(m -> tables.add("refined/" + m));
     this.blockingIo = blockingIo;
   }
 

@@ -87,7 +87,10 @@ final class NodeAssembly {
 
     if (roles.contains(INGEST)) {
       if (settings.ingest().enabled()) {
-        LiveIngestService.start(system.classicSystem(), settings, aws, registry);
+        var afterCommit = config.getBoolean("tenantlake.refined.enabled")
+            ? io.tenantlake.sharding.RefinedService.start(system, config, settings, registry)
+            : org.apache.pekko.stream.javadsl.Flow.<io.tenantlake.engine.raw.RawTableWriter.CycleResult>create();
+        LiveIngestService.start(system.classicSystem(), settings, aws, registry, afterCommit);
       } else {
         log.info("role ingest: tenantlake.ingest.enabled is off, the live lane does not run");
       }
@@ -110,7 +113,8 @@ final class NodeAssembly {
           producers, claimSettings.threshold(), claimSettings.bucket(), claimSettings.prefix(), intakeSettings.publish());
     }
     BearerTokens admins = BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "admin");
-    routes.add(new AdminTablesRoutes(admins, settings.storage(), registry.names(),
+    List<String> models = config.getConfigList("tenantlake.models").stream().map(m -> m.getString("name")).toList();
+    routes.add(new AdminTablesRoutes(admins, settings.storage(), registry.names(), models,
         system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking())).route());
     // concat, not orElse: rejections of all routes are merged (GET /v1/events is a 405, not a 404)
     return Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));

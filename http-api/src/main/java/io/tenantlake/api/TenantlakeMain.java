@@ -55,7 +55,11 @@ public final class TenantlakeMain {
   }
 
   /** Starts a node; the future fails (and the system is terminated) if the port cannot be bound. */
-  public static CompletableFuture<Node> start(Config config, String systemName) {
+  public static CompletableFuture<Node> start(Config userConfig, String systemName) {
+    // Every node is a cluster node (tenant entities are sharded); these settings must win over
+    // Pekko's reference.conf, whatever the class path's order.
+    Config config = com.typesafe.config.ConfigFactory.parseResources("tenantlake-cluster.conf").resolve()
+        .withFallback(userConfig);
     HttpSettings http = HttpSettings.fromConfig(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
     AtomicBoolean ready = new AtomicBoolean(false);

@@ -30,6 +30,10 @@ public final class DeltaStorage {
     // Data files are written once, under fresh unique names: buffer them in memory rather than on
     // local disk, and skip create()'s overwrite and parent-directory probes.
     this.conf.set("fs.s3a.fast.upload.buffer", "bytebuffer");
+    // Without Hadoop's native library the local file system forks chmod for every file it creates.
+    this.conf.set("fs.file.impl", io.tenantlake.engine.delta.impl.ForklessLocalFileSystem.class.getName());
+    // Vectored reads start threads per file read: no gain for our small files.
+    this.conf.setBoolean("parquet.hadoop.vectored.io.enabled", false);
     this.conf.setBoolean("fs.s3a.create.performance", true);
     hadoopProperties.forEach(conf::set);
   }

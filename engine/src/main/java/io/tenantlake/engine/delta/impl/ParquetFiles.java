@@ -16,6 +16,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
@@ -85,8 +86,8 @@ public final class ParquetFiles {
   /** Reads every row of a file as data-column values in table order (missing columns read as null). */
   public List<Object[]> read(Path path) {
     List<Object[]> rows = new ArrayList<>();
-    try (ParquetReader<Group> reader =
-        ParquetReader.builder(new GroupReadSupport(), path).withConf(conf).build()) {
+    // ParquetReader.builder(support, path) would parse Hadoop's XML configuration once per file.
+    try (ParquetReader<Group> reader = new GroupReaderBuilder(HadoopInputFile.fromPath(path, conf), conf).build()) {
       Group g;
       while ((g = reader.read()) != null) rows.add(toValues(g));
     } catch (IOException e) {
@@ -115,6 +116,17 @@ public final class ParquetFiles {
       };
     }
     return values;
+  }
+
+  private static final class GroupReaderBuilder extends ParquetReader.Builder<Group> {
+    GroupReaderBuilder(org.apache.parquet.io.InputFile file, Configuration conf) {
+      super(file, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
+    }
+
+    @Override
+    protected org.apache.parquet.hadoop.api.ReadSupport<Group> getReadSupport() {
+      return new GroupReadSupport();
+    }
   }
 
   private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {

@@ -1,0 +1,127 @@
+package io.tenantlake.sharding;
+
+import io.tenantlake.engine.delta.DeltaStorage;
+import io.tenantlake.engine.event.RawEvent;
+import io.tenantlake.engine.model.ModelRunner;
+import io.tenantlake.engine.raw.RawTableWriter.CycleResult;
+import io.tenantlake.engine.refined.EntityRows;
+import io.tenantlake.engine.refined.MergePolicy;
+import io.tenantlake.engine.refined.MergeReport;
+import io.tenantlake.engine.refined.RefinedTableWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * From committed raw events to refined tables: each raw commit's events go to their tenants'
+ * entities (last-write-wins in flight), the winners through the SQL models, and each model's rows
+ * into its refined table in one batched copy-on-write merge, with the raw positions as the merge's
+ * watermark. Then the entities hear what is committed. One batch at a time (backpressure).
+ */
+public final class RefinedPipeline {
+  private static final Logger log = LoggerFactory.getLogger(RefinedPipeline.class);
+
+  private final TenantSharding sharding;
+  private final ModelRunner models;
+  private final Map<String, RefinedTableWriter> writers;
+  private final Map<String, Long> nextTxn = new HashMap<>();
+  private final Executor blockingIo;
+
+  private RefinedPipeline(TenantSharding sharding, ModelRunner models, Map<String, RefinedTableWriter> writers,
+      Executor blockingIo) {
+    this.sharding = sharding;
+    this.models = models;
+    this.writers = writers;
+    this.blockingIo = blockingIo;
+    writers.forEach((model, w) -> nextTxn.put(model, w.lastTxnVersion() + 1));
+  }
+
+  /** Opens (creating or widening) every model's refined table. Blocking IO. */
+  public static RefinedPipeline open(TenantSharding sharding, ModelRunner models, DeltaStorage storage,
+      MergePolicy policy, Executor blockingIo) {
+    Map<String, RefinedTableWriter> writers = new LinkedHashMap<>();
+    models.schemas().forEach((name, schema) ->
+        writers.put(name, RefinedTableWriter.open(storage, schema, policy, blockingIo)));
+    log.info("refined pipeline: models {} into {}", writers.keySet(), storage.root());
+    return new RefinedPipeline(sharding, models, writers, blockingIo);
+  }
+
+  public Map<String, RefinedTableWriter> writers() {
+    return writers;
+  }
+
+  /** Passes each raw cycle on once its events are merged into the refined tables. */
+  public Flow<CycleResult, CycleResult, NotUsed> flow() {
+    return Flow.<CycleResult>create().flatMapConcat(cycle -> {
+      List<RawEvent> events = new ArrayList<>();
+      cycle.committedByTable().values().forEach(events::addAll);
+      if (events.isEmpty()) return Source.single(cycle);
+      return Source.single(events)
+          .via(sharding.router())
+          .fold(new ArrayList<TenantRouter.Routed>(), (all, routed) -> {
+            all.add(routed);
+            return all;
+          })
+          .mapAsync(1, routed -> CompletableFuture.supplyAsync(() -> apply(routed, cycle), blockingIo))
+          .map(done -> cycle);
+    });
+  }
+
+  private List<MergeReport> apply(List<TenantRouter.Routed> routed, CycleResult cycle) {
+    List<RawEvent> winners = new ArrayList<>();
+    routed.forEach(r -> winners.addAll(r.winners()));
+    if (winners.isEmpty()) return List.of();
+    ModelRunner.Result result;
+    synchronized (models) {
+      result = models.runIsolating(winners);
+    }
+    // A payload a model cannot read must not stop the others: its entity is skipped, named here.
+    result.failures().forEach(f -> log.warn("model {}: event skipped: {}", f.model(), f.describe()));
+    Map<String, List<EntityRows>> byModel = result.rows();
+    String watermark = watermarkJson(cycle.positions());
+    List<CompletableFuture<MergeReport>> merges = new ArrayList<>();
+    byModel.forEach((model, rows) -> {
+      RefinedTableWriter writer = writers.get(model);
+      if (writer == null || rows.isEmpty()) return;
+      long txn = nextTxn.merge(model, 1L, Long::sum) - 1;
+      merges.add(CompletableFuture.supplyAsync(() -> writer.merge(rows, txn, watermark), blockingIo));
+    });
+    List<MergeReport> reports = new ArrayList<>();
+    for (CompletableFuture<MergeReport> m : merges) {
+      try {
+        reports.add(m.join());
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    reports.forEach(r -> log.debug(r.line()));
+    tellCommitted(winners);
+    return reports;
+  }
+
+  /** The entities may forget what the refined tables now hold. */
+  private void tellCommitted(List<RawEvent> winners) {
+    Map<String, Map<String, Long>> byTenant = new HashMap<>();
+    for (RawEvent e : winners) {
+      byTenant.computeIfAbsent(e.event().getTenantId(), t -> new HashMap<>())
+          .merge(InFlightEvent.key(e.event().getEntityType(), e.event().getEntityId()), e.event().getVersion(), Math::max);
+    }
+    byTenant.forEach((tenant, versions) -> sharding.ref(tenant).tell(new TenantEntity.Committed(versions)));
+  }
+
+  static String watermarkJson(Map<String, String> positions) {
+    var node = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+    new java.util.TreeMap<>(positions).forEach(node::put);
+    return node.toString();
+  }
+}

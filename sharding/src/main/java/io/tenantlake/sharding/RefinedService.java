@@ -1,0 +1,55 @@
+package io.tenantlake.sharding;
+
+import com.typesafe.config.Config;
+import io.tenantlake.engine.config.EngineSettings;
+import io.tenantlake.engine.model.ModelRunner;
+import io.tenantlake.engine.raw.RawTableWriter.CycleResult;
+import io.tenantlake.engine.refined.MergePolicy;
+import io.tenantlake.proto.EntityTypeRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the refined pipeline together on a node: joins the cluster (itself, when configured),
+ * starts tenant sharding, checks the models, opens the refined tables, and hands back the flow that
+ * follows each raw commit. The model runner and the IO pool close with the node.
+ */
+public final class RefinedService {
+  private static final Logger log = LoggerFactory.getLogger(RefinedService.class);
+
+  private RefinedService() {}
+
+  public static Flow<CycleResult, CycleResult, NotUsed> start(ActorSystem<?> system, Config config,
+      EngineSettings settings, EntityTypeRegistry registry) {
+    if (config.getBoolean("tenantlake.cluster.join-self")) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    TenantSharding sharding = TenantSharding.init(system);
+    ModelRunner models = ModelRunner.fromConfig(config, registry);
+    ExecutorService io = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "refined-io");
+      t.setDaemon(true);
+      return t;
+    });
+    MergePolicy policy = MergePolicy.fromConfig(config.getConfig("tenantlake.refined.merge"));
+    RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, io);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-refined", () -> {
+      io.shutdown();
+      models.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    log.info("refined pipeline ready: {} models, merge {}", models.schemas().size(), policy);
+    return pipeline.flow();
+  }
+}
