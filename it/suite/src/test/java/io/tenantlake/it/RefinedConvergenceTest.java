@@ -85,7 +85,7 @@ class RefinedConvergenceTest {
   }
 
   /** One entity's events: created, updated a few times, maybe deleted and created again. */
-  private List<ChangeEvent> history(String tenant, String type, String id, Random random) {
+  private List<ChangeEvent> history(String tenant, String type, String id, Random random) throws Exception {
     List<ChangeEvent> out = new ArrayList<>();
     int versions = 1 + random.nextInt(5);
     int deleteAt = versions >= 2 && random.nextInt(3) == 0 ? 1 + random.nextInt(versions - 1) : -1;
