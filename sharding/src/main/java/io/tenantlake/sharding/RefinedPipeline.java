@@ -35,25 +35,32 @@ public final class RefinedPipeline {
   private final ModelRunner models;
   private final Map<String, RefinedTableWriter> writers;
   private final Map<String, Long> nextTxn = new HashMap<>();
-  private final Executor blockingIo;
+  private final Executor cycleIo;
+  private final Executor mergeIo;
 
   private RefinedPipeline(TenantSharding sharding, ModelRunner models, Map<String, RefinedTableWriter> writers,
-      Executor blockingIo) {
+      Executor cycleIo, Executor mergeIo) {
     this.sharding = sharding;
     this.models = models;
     this.writers = writers;
-    this.blockingIo = blockingIo;
+    this.cycleIo = cycleIo;
+    this.mergeIo = mergeIo;
     writers.forEach((model, w) -> nextTxn.put(model, w.lastTxnVersion() + 1));
   }
 
-  /** Opens (creating or widening) every model's refined table. Blocking IO. */
+  /**
+   * Opens (creating or widening) every model's refined table. Blocking IO. Three pools, never
+   * shared, so that no task waits for a task queued behind it: {@code cycleIo} runs one batch at a
+   * time (models, then waiting for the merges), {@code mergeIo} runs the models' merges (a thread
+   * per model is enough), {@code partitionIo} the partition rewrites inside a merge.
+   */
   public static RefinedPipeline open(TenantSharding sharding, ModelRunner models, DeltaStorage storage,
-      MergePolicy policy, Executor blockingIo) {
+      MergePolicy policy, Executor cycleIo, Executor mergeIo, Executor partitionIo) {
     Map<String, RefinedTableWriter> writers = new LinkedHashMap<>();
     models.schemas().forEach((name, schema) ->
-        writers.put(name, RefinedTableWriter.open(storage, schema, policy, blockingIo)));
+        writers.put(name, RefinedTableWriter.open(storage, schema, policy, partitionIo)));
     log.info("refined pipeline: models {} into {}", writers.keySet(), storage.root());
-    return new RefinedPipeline(sharding, models, writers, blockingIo);
+    return new RefinedPipeline(sharding, models, writers, cycleIo, mergeIo);
   }
 
   public Map<String, RefinedTableWriter> writers() {
@@ -72,7 +79,7 @@ public final class RefinedPipeline {
             all.add(routed);
             return all;
           })
-          .mapAsync(1, routed -> CompletableFuture.supplyAsync(() -> apply(routed, cycle), blockingIo))
+          .mapAsync(1, routed -> CompletableFuture.supplyAsync(() -> apply(routed, cycle), cycleIo))
           .map(done -> cycle);
     });
   }
@@ -94,7 +101,7 @@ public final class RefinedPipeline {
       RefinedTableWriter writer = writers.get(model);
       if (writer == null || rows.isEmpty()) return;
       long txn = nextTxn.merge(model, 1L, Long::sum) - 1;
-      merges.add(CompletableFuture.supplyAsync(() -> writer.merge(rows, txn, watermark), blockingIo));
+      merges.add(CompletableFuture.supplyAsync(() -> writer.merge(rows, txn, watermark), mergeIo));
     });
     List<MergeReport> reports = new ArrayList<>();
     for (CompletableFuture<MergeReport> m : merges) {

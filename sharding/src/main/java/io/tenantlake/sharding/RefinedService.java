@@ -37,19 +37,27 @@ public final class RefinedService {
     }
     TenantSharding sharding = TenantSharding.init(system);
     ModelRunner models = ModelRunner.fromConfig(config, registry);
-    ExecutorService io = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "refined-io");
-      t.setDaemon(true);
-      return t;
-    });
     MergePolicy policy = MergePolicy.fromConfig(config.getConfig("tenantlake.refined.merge"));
-    RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, io);
+    ExecutorService cycle = Executors.newSingleThreadExecutor(daemon("refined-cycle"));
+    ExecutorService merges = Executors.newFixedThreadPool(Math.max(1, models.schemas().size()), daemon("refined-merge"));
+    ExecutorService partitions = Executors.newFixedThreadPool(policy.writeParallelism(), daemon("refined-partition"));
+    RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges, partitions);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-refined", () -> {
-      io.shutdown();
+      cycle.shutdown();
+      merges.shutdown();
+      partitions.shutdown();
       models.close();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     log.info("refined pipeline ready: {} models, merge {}", models.schemas().size(), policy);
     return pipeline.flow();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 }

@@ -16,7 +16,7 @@ public record CommitPolicy(int maxRecords, long maxBytes, Duration maxAge, long 
   }
 
   public static CommitPolicy defaults() {
-    return new CommitPolicy(100_000, 128L << 20, Duration.ofSeconds(1), 128L << 20);
+    return new CommitPolicy(50_000, 64L << 20, Duration.ofSeconds(1), 128L << 20);
   }
 
   public static CommitPolicy fromConfig(com.typesafe.config.Config c) {

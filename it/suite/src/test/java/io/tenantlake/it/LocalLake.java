@@ -86,6 +86,11 @@ public final class LocalLake implements AutoCloseable {
 
   /** Starts the engine node (role ingest) in its own JVM; it resumes from the lake's checkpoints. */
   public void startEngine() throws Exception {
+    startEngine(Map.of());
+  }
+
+  /** As {@link #startEngine()}, with settings of the test's own (e.g. a smaller commit batch). */
+  public void startEngine(Map<String, String> overrides) throws Exception {
     Map<String, String> props = new LinkedHashMap<>();
     settings(List.of("ingest"), freePort()).forEach((k, v) -> {
       if (v instanceof List<?> list) {
@@ -94,6 +99,7 @@ public final class LocalLake implements AutoCloseable {
         props.put(k, String.valueOf(v));
       }
     });
+    props.putAll(overrides);
     engine = NodeProcess.start("engine-" + (++engineStarts), props,
         logDir.resolve("engine-" + engineStarts + ".log"), Duration.ofSeconds(90));
   }

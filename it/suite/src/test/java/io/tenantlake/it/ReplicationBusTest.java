@@ -42,13 +42,15 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 class ReplicationBusTest {
   static LocalLake lake;
   static final List<String> TYPES = List.of("jira.issue", "identity.user", "confluence.page");
+  // Commits of at most 5,000 events, so that the SIGKILL below lands mid-stream, between commits.
+  static final Map<String, String> SMALL_BATCHES = Map.of("tenantlake.ingest.commit.max-records", "5000");
 
   @BeforeAll
   static void start() throws Exception {
     Path logs = Paths.get("target", "it-logs");
     java.nio.file.Files.createDirectories(logs);
     lake = new LocalLake("region-it", 2, logs);
-    lake.startEngine();
+    lake.startEngine(SMALL_BATCHES);
   }
 
   @AfterAll
@@ -87,7 +89,7 @@ class ReplicationBusTest {
     lake.killEngine();
     long atKill = lake.committedRaw();
     assertThat(atKill).isLessThan(100_000);
-    lake.startEngine();
+    lake.startEngine(SMALL_BATCHES);
     lake.awaitRaw(100_000, Duration.ofMinutes(5));
 
     KernelTableReader kernel = new KernelTableReader(lake.s3.s3aSettings());

@@ -32,7 +32,7 @@ public final class NodeProcess implements AutoCloseable {
   public static NodeProcess start(String name, Map<String, String> properties, Path logFile, Duration timeout) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
+    cmd.add("-Xmx2g");
     cmd.add("-Daws.cborEnabled=false");
     cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
     cmd.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
