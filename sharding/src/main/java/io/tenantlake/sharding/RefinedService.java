@@ -42,6 +42,8 @@ public final class RefinedService {
     ExecutorService merges = Executors.newFixedThreadPool(Math.max(1, models.schemas().size()), daemon("refined-merge"));
     ExecutorService partitions = Executors.newFixedThreadPool(policy.writeParallelism(), daemon("refined-partition"));
     RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges, partitions);
+    // Before the live lane: what a crash left in raw but not in the refined tables.
+    pipeline.recover(settings.storage(), org.apache.pekko.stream.Materializer.matFromSystem(system));
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-refined", () -> {
       cycle.shutdown();
       merges.shutdown();
