@@ -87,10 +87,17 @@ final class NodeAssembly {
 
     if (roles.contains(INGEST)) {
       if (settings.ingest().enabled()) {
-        var afterCommit = config.getBoolean("tenantlake.refined.enabled")
-            ? io.tenantlake.sharding.RefinedService.start(system, config, settings, registry)
-            : org.apache.pekko.stream.javadsl.Flow.<io.tenantlake.engine.raw.RawTableWriter.CycleResult>create();
-        LiveIngestService.start(system.classicSystem(), settings, aws, registry, afterCommit);
+        if (config.getBoolean("tenantlake.refined.enabled")) {
+          var refined = io.tenantlake.sharding.RefinedService.start(system, config, settings, registry);
+          LiveIngestService ingest =
+              LiveIngestService.start(system.classicSystem(), settings, aws, registry, refined.afterCommit());
+          routes.add(new TenantRoutes(TenantTokens.fromConfig(config.getConfig("tenantlake.auth")), refined,
+              ingest.metrics(), new EventJson(registry), registry,
+              system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()), system)
+              .route());
+        } else {
+          LiveIngestService.start(system.classicSystem(), settings, aws, registry);
+        }
       } else {
         log.info("role ingest: tenantlake.ingest.enabled is off, the live lane does not run");
       }

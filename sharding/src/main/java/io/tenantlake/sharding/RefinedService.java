@@ -29,7 +29,7 @@ public final class RefinedService {
 
   private RefinedService() {}
 
-  public static Flow<CycleResult, CycleResult, NotUsed> start(ActorSystem<?> system, Config config,
+  public static RefinedNode start(ActorSystem<?> system, Config config,
       EngineSettings settings, EntityTypeRegistry registry) {
     if (config.getBoolean("tenantlake.cluster.join-self")) {
       Cluster cluster = Cluster.get(system);
@@ -52,7 +52,11 @@ public final class RefinedService {
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     log.info("refined pipeline ready: {} models, merge {}", models.schemas().size(), policy);
-    return pipeline.flow();
+    java.util.Map<String, java.util.List<String>> byType = new java.util.LinkedHashMap<>();
+    for (String type : models.catalog().entityTypes()) {
+      byType.put(type, models.catalog().forEntityType(type).stream().map(d -> d.name()).toList());
+    }
+    return new RefinedNode(pipeline.flow(), sharding, pipeline.writers(), byType, settings.storage());
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -50,6 +50,7 @@ public final class LocalLake implements AutoCloseable {
   private final TenantlakeMain.Node intake;
   private final URI intakeUri;
   private NodeProcess engine;
+  private int enginePort;
   private int engineStarts;
 
   public LocalLake(String prefix, int shards, Path logDir) throws Exception {
@@ -92,7 +93,8 @@ public final class LocalLake implements AutoCloseable {
   /** As {@link #startEngine()}, with settings of the test's own (e.g. a smaller commit batch). */
   public void startEngine(Map<String, String> overrides) throws Exception {
     Map<String, String> props = new LinkedHashMap<>();
-    settings(List.of("ingest"), freePort()).forEach((k, v) -> {
+    enginePort = freePort();
+    settings(List.of("ingest"), enginePort).forEach((k, v) -> {
       if (v instanceof List<?> list) {
         for (int i = 0; i < list.size(); i++) props.put(k + "." + i, String.valueOf(list.get(i)));
       } else {
@@ -102,6 +104,11 @@ public final class LocalLake implements AutoCloseable {
     props.putAll(overrides);
     engine = NodeProcess.start("engine-" + (++engineStarts), props,
         logDir.resolve("engine-" + engineStarts + ".log"), Duration.ofSeconds(90));
+  }
+
+  /** The engine node's HTTP API (tenant state, admin). */
+  public URI engineUri() {
+    return URI.create("http://127.0.0.1:" + enginePort);
   }
 
   /** SIGKILL: the engine gets no chance to finish a commit or flush anything. */

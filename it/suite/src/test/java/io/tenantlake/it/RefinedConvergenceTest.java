@@ -37,7 +37,11 @@ class RefinedConvergenceTest {
   static final String[] LABELS = {"backend", "frontend", "bug", "urgent", "customer"};
   static LocalLake lake;
   // Many small raw commits, each followed by its merges, so the SIGKILL below lands between them.
-  static final Map<String, String> SMALL_BATCHES = Map.of("tenantlake.ingest.commit.max-records", "1000");
+  static final Map<String, String> SMALL_BATCHES = new java.util.HashMap<>(Map.of("tenantlake.ingest.commit.max-records", "1000"));
+
+  static {
+    SMALL_BATCHES.putAll(TenantStateCheck.TOKENS);
+  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -90,6 +94,11 @@ class RefinedConvergenceTest {
     for (String table : expected.keySet()) {
       assertThat(actual.get(table)).as("refined/%s", table).isEqualTo(expected.get(table));
     }
+  }
+
+  @Test
+  void tenantStateIsServedToTheTenantsOwnTokenOnly() throws Exception {
+    TenantStateCheck.run(lake);
   }
 
   /** One entity's events: created, updated a few times, maybe deleted and created again. */

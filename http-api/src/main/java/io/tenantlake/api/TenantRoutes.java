@@ -1,0 +1,165 @@
+package io.tenantlake.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.tenantlake.engine.delta.DeltaTable;
+import io.tenantlake.engine.event.EventValidator;
+import io.tenantlake.engine.ingest.IngestMetrics;
+import io.tenantlake.engine.raw.RawTables;
+import io.tenantlake.engine.refined.RefinedTableWriter;
+import io.tenantlake.proto.EntityType;
+import io.tenantlake.proto.EntityTypeRegistry;
+import io.tenantlake.proto.EventJson;
+import io.tenantlake.sharding.InFlightEvent;
+import io.tenantlake.sharding.RefinedNode;
+import io.tenantlake.sharding.RefinedReader;
+import io.tenantlake.sharding.TenantEntity;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Tenant state over HTTP, tenant-scoped tokens ({@link TenantTokens}):
+ * <ul>
+ *   <li>{@code GET /v1/tenants/{tenant}/entities/{type}/{id}}: one entity's current state: its
+ *       version, deleted or not, its payload as JSON, whether the refined tables hold it yet, and
+ *       its rows in each model the type feeds.
+ *   <li>{@code GET /v1/tenants/{tenant}}: rows and files per model, in-flight events, lag.
+ * </ul>
+ */
+final class TenantRoutes extends AllDirectives {
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  private final TenantTokens tokens;
+  private final RefinedNode refined;
+  private final IngestMetrics ingest;
+  private final EventJson json;
+  private final EntityTypeRegistry registry;
+  private final Executor blockingIo;
+  private final ActorSystem<?> system;
+
+  TenantRoutes(TenantTokens tokens, RefinedNode refined, IngestMetrics ingest, EventJson json,
+      EntityTypeRegistry registry, Executor blockingIo, ActorSystem<?> system) {
+    this.tokens = tokens;
+    this.refined = refined;
+    this.ingest = ingest;
+    this.json = json;
+    this.registry = registry;
+    this.blockingIo = blockingIo;
+    this.system = system;
+  }
+
+  Route route() {
+    return pathPrefix(PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()), tenant ->
+        extractRequest(request -> {
+          Optional<String> auth = request.getHeader("Authorization").map(HttpHeader::value);
+          if (!EventValidator.TENANT_ID.matcher(tenant).matches()) {
+            return complete(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad_tenant", "not a tenant id"));
+          }
+          Optional<HttpResponse> denied = tokens.check(tenant, auth);
+          if (denied.isPresent()) return complete(denied.get());
+          return concat(
+              pathEnd(() -> get(() -> completeWithFuture(tenantStatus(tenant)))),
+              path(PathMatchers.segment("entities").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
+                  (type, id) -> get(() -> completeWithFuture(entityState(tenant, type, id)))));
+        }));
+  }
+
+  private CompletionStage<HttpResponse> entityState(String tenant, String type, String id) {
+    Optional<EntityType> entityType = registry.find(type);
+    if (entityType.isEmpty()) {
+      return done(JsonResponses.error(StatusCodes.NOT_FOUND, "unknown_entity_type", "no entity type " + type));
+    }
+    CompletionStage<TenantEntity.EntityState> inFlight = AskPattern.ask(refined.tenants().ref(tenant),
+        (org.apache.pekko.actor.typed.ActorRef<TenantEntity.EntityState> reply) -> new TenantEntity.GetEntity(type, id, reply),
+        ASK_TIMEOUT, system.scheduler());
+    return inFlight.thenApplyAsync(state -> {
+      ObjectNode body = JsonResponses.JSON.createObjectNode();
+      body.put("tenant_id", tenant).put("entity_type", type).put("entity_id", id);
+      ObjectNode models = body.putObject("models");
+      long committedVersion = -1;
+      boolean committedDeleted = false;
+      for (String model : refined.modelsByEntityType().getOrDefault(type, List.of())) {
+        RefinedTableWriter table = refined.tables().get(model);
+        if (table == null) continue;
+        var rows = models.putArray(model);
+        for (Map<String, Object> row : RefinedReader.entityRows(table.table(), tenant, id)) {
+          row.remove("tenant_id");
+          // Timestamps as ISO-8601 text, as the proto JSON of payloads writes them.
+          row.replaceAll((k, v) -> v instanceof java.time.Instant t ? t.toString() : v);
+          long v = (Long) row.get("_version");
+          if (v > committedVersion) {
+            committedVersion = v;
+            committedDeleted = Boolean.TRUE.equals(row.get("_deleted"));
+          }
+          rows.add(JsonResponses.JSON.valueToTree(row));
+        }
+      }
+      InFlightEvent pending = state.inFlight();
+      boolean pendingNewer = pending != null && pending.version() > committedVersion;
+      if (!pendingNewer && committedVersion < 0) {
+        return JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no " + type + " " + id + " in tenant " + tenant);
+      }
+      long version = pendingNewer ? pending.version() : committedVersion;
+      body.put("version", version);
+      body.put("deleted", pendingNewer ? pending.deleted() : committedDeleted);
+      body.put("committed", !pendingNewer);
+      byte[] payload = pendingNewer ? pending.payload() : committedPayload(tenant, type, id, version);
+      body.set("payload", payload == null ? null : payloadJson(entityType.get(), payload));
+      return JsonResponses.json(StatusCodes.OK, body);
+    }, blockingIo).exceptionally(err -> JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+        "tenant " + tenant + " did not answer: " + err.getMessage()));
+  }
+
+  /** The payload of the committed version, from the raw table (files pruned by entity_id statistics). */
+  private byte[] committedPayload(String tenant, String type, String id, long version) {
+    DeltaTable raw = DeltaTable.at(refined.storage(), RawTables.rawTableName(type));
+    for (Map<String, Object> row : RefinedReader.rowsWhere(raw, tenant, "entity_id", id)) {
+      if (Long.valueOf(version).equals(row.get("version"))) return (byte[]) row.get("payload");
+    }
+    return null;
+  }
+
+  private JsonNode payloadJson(EntityType type, byte[] payload) {
+    try {
+      return JsonResponses.JSON.readTree(json.print(type.parse(ByteString.copyFrom(payload))));
+    } catch (Exception e) {
+      return JsonResponses.JSON.getNodeFactory().textNode("(unreadable payload: " + e.getMessage() + ")");
+    }
+  }
+
+  private CompletionStage<HttpResponse> tenantStatus(String tenant) {
+    CompletionStage<TenantEntity.TenantStatus> status = AskPattern.ask(refined.tenants().ref(tenant),
+        (org.apache.pekko.actor.typed.ActorRef<TenantEntity.TenantStatus> reply) -> new TenantEntity.GetStatus(reply),
+        ASK_TIMEOUT, system.scheduler());
+    return status.thenApplyAsync(s -> {
+      ObjectNode body = JsonResponses.JSON.createObjectNode();
+      body.put("tenant_id", tenant);
+      ObjectNode models = body.putObject("models");
+      refined.tables().forEach((model, writer) -> {
+        long[] rf = RefinedReader.tenantRowsAndFiles(writer.table(), tenant);
+        models.putObject(model).put("rows", rf[0]).put("files", rf[1]).put("table_version", writer.table().version());
+      });
+      body.put("in_flight", s.inFlightKeys()).put("applied", s.applied()).put("dropped_stale", s.droppedStale())
+          .put("dropped_duplicate", s.droppedDuplicate()).put("max_shard_lag_ms", ingest.maxLagMillis());
+      return JsonResponses.json(StatusCodes.OK, body);
+    }, blockingIo).exceptionally(err -> JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+        "tenant " + tenant + " did not answer: " + err.getMessage()));
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}
