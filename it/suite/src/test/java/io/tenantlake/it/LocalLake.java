@@ -39,7 +39,7 @@ public final class LocalLake implements AutoCloseable {
   final String lakeBucket = "lake-" + ProcessHandle.current().pid() + "-" + LAKES.incrementAndGet();
   static final String CLAIM_BUCKET = "claims";
   static final List<String> STREAMS = List.of("tenantlake-jira", "tenantlake-identity", "tenantlake-confluence");
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public final LocalKinesis kinesis;

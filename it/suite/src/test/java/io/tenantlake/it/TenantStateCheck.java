@@ -15,14 +15,14 @@ import java.util.List;
 import java.util.Map;
 
 /** The tenant state API against a running lake whose engine has the given tenant tokens. */
-final class TenantStateCheck {
+public final class TenantStateCheck {
   static final Map<String, String> TOKENS = Map.of(
       "tenantlake.auth.tenant-tokens.state-a.0", "token-of-a", "tenantlake.auth.tenant-tokens.state-b.0", "token-of-b");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private TenantStateCheck() {}
 
-  static HttpResponse<String> get(LocalLake lake, String path, String token) throws Exception {
+  public static HttpResponse<String> get(LocalLake lake, String path, String token) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(lake.engineUri().resolve(path)).timeout(Duration.ofSeconds(20));
     if (token != null) b.header("Authorization", "Bearer " + token);
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
