@@ -5,6 +5,11 @@ import io.tenantlake.engine.aws.AwsClients;
 import io.tenantlake.engine.claimcheck.ClaimCheckStore;
 import io.tenantlake.engine.config.EngineSettings;
 import io.tenantlake.engine.event.EventValidator;
+import io.tenantlake.engine.event.Lane;
+import io.tenantlake.engine.lanes.BackfillLanes;
+import io.tenantlake.sharding.LaneRates;
+import java.util.Map;
+import org.apache.pekko.stream.javadsl.Flow;
 import io.tenantlake.engine.ingest.LiveIngestService;
 import io.tenantlake.engine.intake.EventIntake;
 import io.tenantlake.engine.intake.IntakeMetrics;
@@ -34,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code intake}: serves {@code POST /v1/events} ({@link IntakeRoutes}).
  *   <li>{@code ingest}: runs the live lane, Kinesis to raw tables ({@link LiveIngestService}), when
- *       {@code tenantlake.ingest.enabled}; it stops itself in service-stop.
+ *       {@code tenantlake.ingest.enabled}, with the throttled bootstrap and import lanes merged in
+ *       (their rates and bootstrap jobs on the admin API); it stops itself in service-stop.
  * </ul>
  * Health routes are always served.
  */
@@ -85,19 +91,26 @@ final class NodeAssembly {
     EntityTypeRegistry registry = EntityTypeRegistry.defaults();
     log.info("tenantlake node '{}': roles {}, region {}, {}", system.name(), roles, settings.region(), settings.aws());
 
+    BearerTokens admins = BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "admin");
+    var blockingIo = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
     if (roles.contains(INGEST)) {
       if (settings.ingest().enabled()) {
+        BackfillLanes backfill = BackfillAssembly.lanes(system, config, settings, aws, registry, blockingIo);
+        var rates = system.systemActorOf(LaneRates.create(Map.of(
+            Lane.BOOTSTRAP.label(), backfill.lane(Lane.BOOTSTRAP.label()).orElseThrow(),
+            Lane.IMPORT.label(), backfill.lane(Lane.IMPORT.label()).orElseThrow())), "lane-rates",
+            org.apache.pekko.actor.typed.Props.empty());
         if (config.getBoolean("tenantlake.refined.enabled")) {
           var refined = io.tenantlake.sharding.RefinedService.start(system, config, settings, registry);
           LiveIngestService ingest =
-              LiveIngestService.start(system.classicSystem(), settings, aws, registry, refined.afterCommit());
+              LiveIngestService.start(system.classicSystem(), settings, aws, registry, refined.afterCommit(), backfill);
           routes.add(new TenantRoutes(TenantTokens.fromConfig(config.getConfig("tenantlake.auth")), refined,
-              ingest.metrics(), new EventJson(registry), registry,
-              system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()), system)
-              .route());
+              ingest.metrics(), new EventJson(registry), registry, blockingIo, system).route());
         } else {
-          LiveIngestService.start(system.classicSystem(), settings, aws, registry);
+          LiveIngestService.start(system.classicSystem(), settings, aws, registry, Flow.create(), backfill);
         }
+        routes.add(new AdminLaneRoutes(admins, backfill, rates, system).route());
+        routes.add(new AdminBootstrapRoutes(admins, backfill.jobs(), blockingIo, system).route());
       } else {
         log.info("role ingest: tenantlake.ingest.enabled is off, the live lane does not run");
       }
@@ -119,10 +132,9 @@ final class NodeAssembly {
       log.info("role intake: POST /v1/events ({}, claim checks over {} bytes to s3://{}/{}, publish {})",
           producers, claimSettings.threshold(), claimSettings.bucket(), claimSettings.prefix(), intakeSettings.publish());
     }
-    BearerTokens admins = BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "admin");
     List<String> models = config.getConfigList("tenantlake.models").stream().map(m -> m.getString("name")).toList();
     routes.add(new AdminTablesRoutes(admins, settings.storage(), registry.names(), models,
-        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking())).route());
+        blockingIo).route());
     // concat, not orElse: rejections of all routes are merged (GET /v1/events is a 405, not a 404)
     return Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
   }

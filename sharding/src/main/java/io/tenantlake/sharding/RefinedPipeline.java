@@ -158,7 +158,7 @@ public final class RefinedPipeline {
       }
       String table = io.tenantlake.engine.raw.RawTables.rawTableName(entityType);
       long n = RawReplay.eventsAfter(storage, entityType, bound == null ? Map.of() : bound, 20_000, chunk -> {
-        CycleResult replay = new CycleResult(Map.of(table, chunk), 0, 0, 0, 0, Map.of());
+        CycleResult replay = new CycleResult(Map.of(table, chunk), 0, 0, 0, 0, Map.of(), Map.of());
         Source.single(replay).via(flow()).runWith(org.apache.pekko.stream.javadsl.Sink.ignore(), materializer)
             .toCompletableFuture().join();
       });

@@ -76,6 +76,57 @@ public final class DeltaStorage {
     return (r.endsWith("/") ? r : r + "/") + tableName;
   }
 
+  /**
+   * Writes a small state file (a job's definition, say) beside the tables, replacing it whole:
+   * written under a temporary name and renamed on a file system, a single PUT on S3.
+   */
+  public void writeStateFile(String relativePath, byte[] content) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(tableLocation(relativePath));
+    try {
+      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(conf);
+      boolean local = "file".equals(root.getScheme());
+      org.apache.hadoop.fs.Path target = local
+          ? new org.apache.hadoop.fs.Path(path.getParent(), "." + path.getName() + "." + java.util.UUID.randomUUID() + ".tmp")
+          : path;
+      try (var out = fs.create(target, true)) {
+        out.write(content);
+      }
+      if (local && !fs.rename(target, path)) {
+        fs.delete(path, false);
+        if (!fs.rename(target, path)) throw new java.io.IOException("cannot rename " + target + " to " + path);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write state file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The names of the state files in a folder beside the tables (empty when there is none). */
+  public java.util.List<String> listStateFiles(String relativeDir) {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tableLocation(relativeDir));
+    try {
+      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(dir)) return java.util.List.of();
+      java.util.List<String> names = new java.util.ArrayList<>();
+      for (var status : fs.listStatus(dir)) {
+        String name = status.getPath().getName();
+        if (status.isFile() && !name.startsWith(".")) names.add(name);
+      }
+      java.util.Collections.sort(names);
+      return names;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list state files in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public byte[] readStateFile(String relativePath) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(tableLocation(relativePath));
+    try (var in = path.getFileSystem(conf).open(path)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read state file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   Configuration hadoopConfiguration() {
     return conf;
   }

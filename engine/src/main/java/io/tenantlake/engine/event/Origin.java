@@ -2,11 +2,17 @@ package io.tenantlake.engine.event;
 
 /**
  * Where a record was read: for the live lane a Kinesis stream, shard and sequence number; for the
- * bootstrap lane a snapshot URI, object key and record offset. Errors and dead letters name it.
+ * bootstrap lane the job ({@code bootstrap/<job id>}) and a position in its snapshot, with a
+ * {@code locator} naming the object and record offset. Errors and dead letters name it.
  */
-public record Origin(Lane lane, String stream, String shardId, String sequenceNumber) {
+public record Origin(Lane lane, String stream, String shardId, String sequenceNumber, String locator) {
+  public Origin(Lane lane, String stream, String shardId, String sequenceNumber) {
+    this(lane, stream, shardId, sequenceNumber, null);
+  }
+
   @Override
   public String toString() {
-    return lane.label() + " " + stream + "/" + shardId + "@" + sequenceNumber;
+    String at = lane.label() + " " + stream + "/" + shardId + "@" + sequenceNumber;
+    return locator == null ? at : at + " (" + locator + ")";
   }
 }

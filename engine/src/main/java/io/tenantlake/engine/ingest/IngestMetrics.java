@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class IngestMetrics {
   public final LongAdder recordsRead = new LongAdder();
+  /** Records taken from the throttled lanes (bootstrap, import). */
+  public final LongAdder backfillRead = new LongAdder();
   public final LongAdder eventsCommitted = new LongAdder();
   public final LongAdder deadLetters = new LongAdder();
   public final LongAdder skippedAsCommitted = new LongAdder();

@@ -15,6 +15,7 @@ public final class IngestProgressLog implements AutoCloseable {
   private final long intervalMillis;
   private long lastRead;
   private long lastCommitted;
+  private long lastBackfill;
 
   public IngestProgressLog(IngestMetrics metrics, Duration interval) {
     this.metrics = metrics;
@@ -30,14 +31,17 @@ public final class IngestProgressLog implements AutoCloseable {
   void report() {
     long read = metrics.recordsRead.sum();
     long committed = metrics.eventsCommitted.sum();
-    if (read == lastRead && committed == lastCommitted) return;
+    long backfill = metrics.backfillRead.sum();
+    if (read == lastRead && committed == lastCommitted && backfill == lastBackfill) return;
     double seconds = intervalMillis / 1000.0;
-    log.info("raw ingest: read {} records ({}/s), committed {} events ({}/s), {} dead letters, {} commits, "
-            + "max shard lag {} ms", read, Math.round((read - lastRead) / seconds), committed,
+    log.info("raw ingest: read {} live records ({}/s) and {} backfill records ({}/s), committed {} events ({}/s), "
+            + "{} dead letters, {} commits, max shard lag {} ms", read, Math.round((read - lastRead) / seconds),
+        backfill, Math.round((backfill - lastBackfill) / seconds), committed,
         Math.round((committed - lastCommitted) / seconds), metrics.deadLetters.sum(), metrics.commits.sum(),
         metrics.maxLagMillis());
     lastRead = read;
     lastCommitted = committed;
+    lastBackfill = backfill;
   }
 
   @Override

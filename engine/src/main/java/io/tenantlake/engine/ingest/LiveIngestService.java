@@ -65,6 +65,16 @@ public final class LiveIngestService {
    */
   public static LiveIngestService start(ActorSystem system, EngineSettings settings, AwsClients aws,
       EntityTypeRegistry registry, Flow<RawTableWriter.CycleResult, RawTableWriter.CycleResult, NotUsed> afterCommit) {
+    return start(system, settings, aws, registry, afterCommit, Backfill.none());
+  }
+
+  /**
+   * @param backfill the throttled lanes merged into the live one (same writer, same commits); each
+   *     restart of the pipeline resumes them from the checkpoint, and they hear of every commit
+   */
+  public static LiveIngestService start(ActorSystem system, EngineSettings settings, AwsClients aws,
+      EntityTypeRegistry registry, Flow<RawTableWriter.CycleResult, RawTableWriter.CycleResult, NotUsed> afterCommit,
+      Backfill backfill) {
     IngestSettings ingest = settings.ingest();
     List<String> streams = ingest.streams().isEmpty() ? new ArrayList<>(registry.streams()) : ingest.streams();
     if (ingest.createStreamsWithShards() > 0) createMissingStreams(aws, streams, ingest.createStreamsWithShards());
@@ -89,8 +99,14 @@ public final class LiveIngestService {
               writer.prepare(registry.names());
               log.info("live ingest: opened {} raw tables, deadletter and checkpoints in {} ms", registry.names().size(),
                   (System.nanoTime() - prepareStarted) / 1_000_000);
-              return RawIngest.live(aws.kinesis(), streams, ingest.source(), decoder, writer, ingest.commit(),
-                  ingest.decodeParallelism(), cycles, metrics).via(afterCommit);
+              backfill.resumeFrom(writer.checkpoint());
+              return RawIngest.lanes(aws.kinesis(), streams, ingest.source(), backfill.source(), decoder, writer,
+                      ingest.commit(), ingest.decodeParallelism(), cycles, metrics)
+                  .via(afterCommit)
+                  .map(cycle -> {
+                    backfill.committed(cycle);
+                    return cycle;
+                  });
             }, cycles)).mapMaterializedValue(m -> NotUsed.getInstance()));
     Pair<UniqueKillSwitch, CompletionStage<Done>> run = lane
         .viaMat(KillSwitches.single(), Keep.right())

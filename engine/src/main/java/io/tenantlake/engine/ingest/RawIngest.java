@@ -33,6 +33,17 @@ public final class RawIngest {
   public static Source<RawTableWriter.CycleResult, NotUsed> live(KinesisAsyncClient kinesis, List<String> streams,
       KinesisSourceSettings sourceSettings, RecordDecoder decoder, RawTableWriter writer, CommitPolicy policy,
       int decodeParallelism, Executor blockingIo, IngestMetrics metrics) {
+    return lanes(kinesis, streams, sourceSettings, Source.empty(), decoder, writer, policy, decodeParallelism,
+        blockingIo, metrics);
+  }
+
+  /**
+   * The live lane merged with the throttled backfill lanes: when both have records, live goes
+   * first, so a backfill waits under load and live does not.
+   */
+  public static Source<RawTableWriter.CycleResult, NotUsed> lanes(KinesisAsyncClient kinesis, List<String> streams,
+      KinesisSourceSettings sourceSettings, Source<SourceRecord, NotUsed> backfill, RecordDecoder decoder,
+      RawTableWriter writer, CommitPolicy policy, int decodeParallelism, Executor blockingIo, IngestMetrics metrics) {
     Map<String, String> resume = writer.resumePositions();
     Source<ShardBatch, NotUsed> batches = Source.empty();
     for (String stream : streams) {
@@ -44,6 +55,10 @@ public final class RawIngest {
     }
     return batches
         .mapConcat(batch -> toRecords(batch, metrics))
+        .mergePreferred(backfill.map(r -> {
+          metrics.backfillRead.increment();
+          return r;
+        }), false, false)
         .via(decodeAndCommit(decoder, writer, policy, decodeParallelism, blockingIo, metrics));
   }
 

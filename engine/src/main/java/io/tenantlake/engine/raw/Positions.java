@@ -17,8 +17,15 @@ import java.util.TreeMap;
  * records are already in.
  */
 public final class Positions {
-  /** A source partition's committed point. */
-  public record Position(String sequenceNumber, long txnVersion) {}
+  /**
+   * A source partition's committed point. The checkpoint table also keeps, per partition, how many
+   * records and dead letters it has committed in all: a bootstrap job's exact progress after a crash.
+   */
+  public record Position(String sequenceNumber, long txnVersion, long records, long deadLetters) {
+    public Position(String sequenceNumber, long txnVersion) {
+      this(sequenceNumber, txnVersion, 0, 0);
+    }
+  }
 
   static final String METADATA_KEY = "positions";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,7 +82,10 @@ public final class Positions {
 
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();
-    byPartition.forEach((k, p) -> root.putObject(k).put("seq", p.sequenceNumber()).put("txn", p.txnVersion()));
+    byPartition.forEach((k, p) -> {
+      ObjectNode node = root.putObject(k).put("seq", p.sequenceNumber()).put("txn", p.txnVersion());
+      if (p.records() > 0 || p.deadLetters() > 0) node.put("records", p.records()).put("dead", p.deadLetters());
+    });
     return root.toString();
   }
 
@@ -84,7 +94,8 @@ public final class Positions {
     try {
       JsonNode root = JSON.readTree(json);
       root.fields().forEachRemaining(e ->
-          p.put(e.getKey(), new Position(e.getValue().path("seq").asText(), e.getValue().path("txn").asLong())));
+          p.put(e.getKey(), new Position(e.getValue().path("seq").asText(), e.getValue().path("txn").asLong(),
+              e.getValue().path("records").asLong(), e.getValue().path("dead").asLong())));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable positions in commit metadata: " + e.getOriginalMessage(), e);
     }

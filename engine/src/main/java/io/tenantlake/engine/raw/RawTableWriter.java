@@ -35,8 +35,12 @@ public final class RawTableWriter {
   private static final Logger log = LoggerFactory.getLogger(RawTableWriter.class);
 
   /** What one commit cycle did, and the events it made durable (for the refined pipeline). */
+  /**
+   * @param positions per source partition, the last sequence number of this batch
+   * @param checkpoint the lane's checkpoint after this cycle: every partition's committed point and totals
+   */
   public record CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
-      int commits, long millis, Map<String, String> positions) {
+      int commits, long millis, Map<String, String> positions, Map<String, Positions.Position> checkpoint) {
     public int events() {
       return committedByTable.values().stream().mapToInt(List::size).sum();
     }
@@ -86,10 +90,15 @@ public final class RawTableWriter {
     long started = System.nanoTime();
     Map<String, List<Decoded>> byTable = new LinkedHashMap<>();
     Map<String, String> lastSeen = new LinkedHashMap<>();
+    Map<String, long[]> counts = new HashMap<>();
+    Positions checkpointBefore = positionsOf(checkpointName, CheckpointTable.SCHEMA);
     for (Decoded d : batch) {
       String table = d instanceof Decoded.Event e ? RawTables.rawTableName(e.event().event().getEntityType()) : RawTables.DEADLETTER;
       byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(d);
       lastSeen.merge(key(d.origin()), d.origin().sequenceNumber(), (a, b) -> Positions.compare(a, b) >= 0 ? a : b);
+      if (!checkpointBefore.covers(key(d.origin()), d.origin().sequenceNumber())) {
+        counts.computeIfAbsent(key(d.origin()), k -> new long[2])[d instanceof Decoded.Event ? 0 : 1]++;
+      }
     }
     // Tables are independent (each has its own log and positions): write and commit them at once.
     List<CompletableFuture<TableOutcome>> futures = new ArrayList<>();
@@ -112,9 +121,10 @@ public final class RawTableWriter {
       if (o.committed() && !o.events().isEmpty()) committed.put(o.table(), o.events());
     }
     // Only after every table holds its part may the lane's resume point move past it.
-    if (commitCheckpoint(lastSeen)) commits++;
+    if (commitCheckpoint(lastSeen, counts)) commits++;
     long millis = (System.nanoTime() - started) / 1_000_000;
-    CycleResult result = new CycleResult(committed, dead, skipped, commits, millis, Map.copyOf(lastSeen));
+    CycleResult result = new CycleResult(committed, dead, skipped, commits, millis, Map.copyOf(lastSeen),
+        positionsOf(checkpointName, CheckpointTable.SCHEMA).asMap());
     log.debug("raw cycle: {} events, {} dead letters, {} already committed, {} commits in {} ms",
         result.events(), dead, skipped, commits, millis);
     return result;
@@ -161,7 +171,12 @@ public final class RawTableWriter {
     return new TableOutcome(name, true, isDead ? List.of() : events, isDead ? rows.size() : 0, skipped);
   }
 
-  private boolean commitCheckpoint(Map<String, String> lastSeen) {
+  /** The lane's committed points (checkpoint table): per partition, sequence number and totals. */
+  public Map<String, Positions.Position> checkpoint() {
+    return positionsOf(checkpointName, CheckpointTable.SCHEMA).asMap();
+  }
+
+  private boolean commitCheckpoint(Map<String, String> lastSeen, Map<String, long[]> counts) {
     if (lastSeen.isEmpty()) return false;
     Positions pos = positionsOf(checkpointName, CheckpointTable.SCHEMA);
     Map<String, String> forward = new LinkedHashMap<>();
@@ -171,6 +186,13 @@ public final class RawTableWriter {
     if (forward.isEmpty()) return false;
     TableCommit.Builder commit = TableCommit.of(TableCommit.Kind.APPEND).parameter("mode", "Checkpoint");
     Positions next = advance(pos, forward, commit);
+    forward.keySet().forEach(k -> {
+      Positions.Position p = next.get(k).orElseThrow();
+      Positions.Position before = pos.get(k).orElse(new Positions.Position("", 0));
+      long[] c = counts.getOrDefault(k, new long[2]);
+      next.put(k, new Positions.Position(p.sequenceNumber(), p.txnVersion(), before.records() + c[0],
+          before.deadLetters() + c[1]));
+    });
     commit.metadata(Positions.METADATA_KEY, next.toJson());
     table(checkpointName, CheckpointTable.SCHEMA).commit(commit.build());
     positions.put(checkpointName, next);

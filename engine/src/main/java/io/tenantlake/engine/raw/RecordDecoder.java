@@ -6,10 +6,12 @@ import io.tenantlake.engine.claimcheck.ClaimCheckStore;
 import io.tenantlake.engine.event.Decoded;
 import io.tenantlake.engine.event.DeadLetter;
 import io.tenantlake.engine.event.EventValidator;
+import io.tenantlake.engine.event.Lane;
 import io.tenantlake.engine.event.RawEvent;
 import io.tenantlake.engine.event.SourceRecord;
 import io.tenantlake.proto.EntityType;
 import io.tenantlake.proto.v1.ChangeEvent;
+import io.tenantlake.proto.v1.Op;
 import io.tenantlake.proto.v1.PayloadEncoding;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -38,12 +40,21 @@ public final class RecordDecoder {
   }
 
   public CompletionStage<Decoded> decode(SourceRecord record) {
-    ChangeEvent event;
+    if (record.problem() != null) return done(dead(record, null, record.problem()));
+    boolean snapshot = record.origin().lane() == Lane.BOOTSTRAP;
+    ChangeEvent parsed;
     try {
-      event = ChangeEvent.parseFrom(record.data());
+      parsed = ChangeEvent.parseFrom(record.data());
     } catch (InvalidProtocolBufferException e) {
-      return done(dead(record, null, "not a ChangeEvent protobuf: " + e.getMessage()));
+      String what = snapshot ? "not a BootstrapRecord protobuf: " : "not a ChangeEvent protobuf: ";
+      return done(dead(record, null, what + e.getMessage()));
     }
+    if (snapshot && parsed.getOp() != Op.OP_UNSPECIFIED) {
+      return done(dead(record, parsed, "a bootstrap record carries no op (field 5 is reserved)"));
+    }
+    // A BootstrapRecord's bytes parse as a ChangeEvent without op (its number is reserved): a
+    // snapshot row is an upsert that competes by version like any live event.
+    ChangeEvent event = snapshot ? parsed.toBuilder().setOp(Op.OP_UPDATED).build() : parsed;
     var problem = validator.problem(event);
     if (problem.isPresent()) return done(dead(record, event, "invalid event: " + problem.get()));
     EntityType type = validator.registry().find(event.getEntityType()).orElseThrow();
@@ -91,7 +102,9 @@ public final class RecordDecoder {
     }
   }
 
-  private static Decoded dead(SourceRecord record, ChangeEvent event, String reason) {
+  private static Decoded dead(SourceRecord record, ChangeEvent event, String why) {
+    String locator = record.origin().locator();
+    String reason = locator == null || why.contains(locator) ? why : why + " [" + locator + "]";
     DeadLetter letter = event == null
         ? new DeadLetter(reason, record.origin(), record.data(), null, null, null, null, Instant.now())
         : new DeadLetter(reason, record.origin(), record.data(), safeTenant(event.getTenantId()),

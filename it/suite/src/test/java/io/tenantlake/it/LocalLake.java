@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalLake implements AutoCloseable {
   static final String TOKEN = "it-producer-token";
+  public static final String ADMIN_TOKEN = "it-admin-token";
   // Hadoop caches one S3A file system per bucket and JVM, bound to the endpoint it first saw: each
   // lake gets a bucket of its own, so two lakes in one JVM never share a stale file system.
   private static final java.util.concurrent.atomic.AtomicInteger LAKES = new java.util.concurrent.atomic.AtomicInteger();
@@ -79,6 +80,7 @@ public final class LocalLake implements AutoCloseable {
     m.put("tenantlake.storage.root", "s3a://" + lakeBucket + "/" + prefix);
     m.put("tenantlake.claim-check.bucket", CLAIM_BUCKET);
     m.put("tenantlake.auth.producer-tokens", List.of(TOKEN));
+    m.put("tenantlake.auth.admin-tokens", List.of(ADMIN_TOKEN));
     m.put("tenantlake.ingest.source.discovery-interval", "1s");
     m.put("tenantlake.ingest.commit.max-age", "500ms");
     m.put("tenantlake.ingest.progress-interval", "2s");
@@ -129,6 +131,26 @@ public final class LocalLake implements AutoCloseable {
     HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() != 200) throw new AssertionError("intake answered " + resp.statusCode() + ": " + resp.body());
     return JSON.readTree(resp.body());
+  }
+
+  /** An admin API call on the engine node: the status and the JSON body. */
+  public AdminAnswer admin(String method, String path, String jsonBody) throws Exception {
+    HttpRequest.Builder req = HttpRequest.newBuilder(engineUri().resolve(path)).timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN);
+    if (jsonBody == null) {
+      req.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      req.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+    }
+    HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    return new AdminAnswer(resp.statusCode(), resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body()));
+  }
+
+  public record AdminAnswer(int status, JsonNode body) {}
+
+  /** The lake's S3 server (snapshots are uploaded there too). */
+  public LocalS3 s3() {
+    return s3;
   }
 
   /** Rows committed in a table, from the log's file statistics (no data read). */

@@ -45,8 +45,20 @@ public final class KernelTableReader {
   }
 
   public Result read(String tablePath) throws Exception {
+    return read(tablePath, List.of());
+  }
+
+  /** Only the named columns (all when empty): big tables read without their payloads. */
+  public Result read(String tablePath, List<String> columns) throws Exception {
     Snapshot snapshot = Table.forPath(engine, tablePath).getLatestSnapshot(engine);
-    Scan scan = snapshot.getScanBuilder().build();
+    var builder = snapshot.getScanBuilder();
+    if (!columns.isEmpty()) {
+      StructType full = snapshot.getSchema();
+      StructType projected = new StructType();
+      for (String c : columns) projected = projected.add(full.get(c));
+      builder = builder.withReadSchema(projected);
+    }
+    Scan scan = builder.build();
     var scanState = scan.getScanState(engine);
     StructType physicalSchema = io.delta.kernel.internal.data.ScanStateRow.getPhysicalDataReadSchema(scanState);
     List<Map<String, Object>> rows = new ArrayList<>();
