@@ -10,12 +10,12 @@ import org.apache.pekko.util.ByteString;
  * stream, an overlong line is one problem frame and reading goes on after its newline: the next
  * line is easy to find, so one bad line costs one record, not the rest of the object.
  */
-public final class LineFraming extends FramingStage {
+final class LineFraming extends FramingStage {
   private static final byte NL = '\n';
 
   private final int maxLineLength;
 
-  public LineFraming(int maxLineLength) {
+  LineFraming(int maxLineLength) {
     super("LineFraming");
     if (maxLineLength < 1) throw new IllegalArgumentException("max line length must be > 0");
     this.maxLineLength = maxLineLength;

@@ -10,12 +10,12 @@ import org.apache.pekko.util.ByteString;
  * anywhere across chunks. Nothing marks where a record starts, so a frame that cannot be read (bad
  * varint, length over the maximum, object ending inside a record) ends the object with one problem.
  */
-public final class VarintFraming extends FramingStage {
+final class VarintFraming extends FramingStage {
   private static final int MAX_VARINT_BYTES = 5;
 
   private final int maxRecordSize;
 
-  public VarintFraming(int maxRecordSize) {
+  VarintFraming(int maxRecordSize) {
     super("VarintFraming");
     if (maxRecordSize < 1) throw new IllegalArgumentException("max record size must be > 0");
     this.maxRecordSize = maxRecordSize;
