@@ -141,7 +141,7 @@ public final class BootstrapJobs {
 
   private void start(JobRun run) {
     Positions.Position p = checkpoint.get(run.job.partitionKey());
-    run.start(snapshots, p == null ? null : p.sequenceNumber(), hub, materializer, (r, error) -> {
+    run.start(snapshots, p, hub, materializer, (r, error) -> {
       // The run's stream ended: by itself (read to the end, or failed), not by a pipeline restart.
       if (error != null) {
         synchronized (this) {

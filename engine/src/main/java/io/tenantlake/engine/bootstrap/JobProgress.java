@@ -20,8 +20,8 @@ final class JobProgress {
     if (job.state().finished()) {
       eta = 0;
     } else {
-      double byteRate = run == null ? 0 : run.bytesPerSecond();
-      eta = byteRate <= 0 ? -1 : Math.round((bytesTotal - bytesRead) / byteRate);
+      long estimated = run == null ? -1 : run.estimatedTotalRecords(bytesTotal);
+      eta = estimated < 0 || rate <= 0 ? -1 : Math.round(Math.max(0, estimated - records) / rate);
     }
     long skipped = run == null ? 0 : run.skipped.sum();
     return new JobStatus(job, objectsDone, total, records, dead, skipped, bytesRead, bytesTotal, rate, eta);

@@ -38,11 +38,12 @@ final class JobRun {
   final LongAdder skipped = new LongAdder();
   private volatile SnapshotProgress progress = new SnapshotProgress();
   volatile long bytesBefore;
+  /** Records of the job committed when this run started (all runs count in the checkpoint). */
+  volatile long recordsBefore;
   private volatile String lastEmitted;
   private volatile boolean readAll;
   private int generation;
   private UniqueKillSwitch killSwitch;
-  private long runStartedNanos = System.nanoTime();
   private final ArrayDeque<long[]> samples = new ArrayDeque<>();
   private long lastLogNanos = System.nanoTime();
 
@@ -57,17 +58,18 @@ final class JobRun {
     return progress.bytesRead();
   }
 
-  synchronized void start(SnapshotReads reads, String committedSeq, Sink<SourceRecord, NotUsed> hub,
+  synchronized void start(SnapshotReads reads, Positions.Position committed, Sink<SourceRecord, NotUsed> hub,
       Materializer materializer, BiConsumer<JobRun, Throwable> ended) {
     stop();
     int gen = ++generation;
+    String committedSeq = committed == null || committed.sequenceNumber().isEmpty() ? null : committed.sequenceNumber();
+    recordsBefore = committed == null ? 0 : committed.records() + committed.deadLetters();
     int fromObject = committedSeq == null ? 0 : BootstrapJob.objectIndex(committedSeq);
     long fromOffset = committedSeq == null ? 0 : BootstrapJob.offset(committedSeq) + 1;
     lastEmitted = null;
     readAll = false;
     progress = new SnapshotProgress();
     bytesBefore = job.objects().subList(0, fromObject).stream().mapToLong(BootstrapJob.SnapshotEntry::size).sum();
-    runStartedNanos = System.nanoTime();
     if (committedSeq != null) {
       log.info("bootstrap job {}: resuming at object {} of {}, record {}", job.id(), fromObject, job.objects().size(),
           fromOffset);
@@ -151,10 +153,15 @@ final class JobRun {
     return seconds <= 0 ? 0 : (last[1] - first[1]) / seconds;
   }
 
-  /** Bytes fetched per second in this run. */
-  double bytesPerSecond() {
-    double seconds = (System.nanoTime() - runStartedNanos) / 1e9;
-    return seconds <= 0 ? 0 : progress.bytesRead() / seconds;
+  /**
+   * The job's records in all, estimated from the bytes per record read so far in this run (the
+   * reader runs ahead of the commits, so its byte position alone would promise too early an end).
+   */
+  long estimatedTotalRecords(long bytesTotal) {
+    long read = progress.recordsEmitted() + progress.problems();
+    long bytes = progress.bytesRead();
+    if (read == 0 || bytes == 0) return -1;
+    return recordsBefore + Math.round((bytesTotal - bytesBefore) / ((double) bytes / read));
   }
 
   void logProgress(JobStatus s) {

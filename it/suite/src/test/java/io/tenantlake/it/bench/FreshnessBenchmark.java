@@ -3,6 +3,8 @@ package io.tenantlake.it.bench;
 import com.google.protobuf.Any;
 import io.tenantlake.api.demo.SampleEvents;
 import io.tenantlake.it.LocalLake;
+import io.tenantlake.it.SnapshotFiles;
+import io.tenantlake.proto.v1.BootstrapRecord;
 import io.tenantlake.it.TenantStateCheck;
 import io.tenantlake.proto.domain.jira.v1.Issue;
 import io.tenantlake.proto.v1.ChangeEvent;
@@ -21,16 +23,21 @@ import java.util.concurrent.TimeUnit;
  * Freshness: from the intake's acknowledgement of an event to its row being visible in the refined
  * table, at a steady input rate. Each batch carries one probe event (a jira.issue of its own); a
  * poller asks the engine's tenant state API until the probe is committed to the refined tables.
- * Prints p50/p99 and the merge throughput seen. Usage: {@code FreshnessBenchmark [EVENTS_PER_S [SECONDS]]}.
+ * Prints p50/p99 and the merge throughput seen. With a third argument, a bootstrap job of that many
+ * records (Jira issues of other tenants, into the same tables) runs at full speed the whole time:
+ * live freshness under backfill. Usage: {@code FreshnessBenchmark [EVENTS_PER_S [SECONDS [BACKFILL_RECORDS]]]}.
  */
 public final class FreshnessBenchmark {
   public static void main(String[] args) throws Exception {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+    int backfill = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     Path logs = Paths.get("target", "bench-logs", "freshness");
     Files.createDirectories(logs);
     try (LocalLake lake = new LocalLake("fresh", 2, logs)) {
-      lake.startEngine(Map.of("tenantlake.auth.admin-tokens.0", "bench-admin"));
+      lake.startEngine(Map.of("tenantlake.auth.admin-tokens.0", "bench-admin",
+          "tenantlake.lanes.bootstrap.initial-rate", "100000"));
+      String job = backfill > 0 ? startBackfill(lake, backfill) : null;
       SampleEvents sample = new SampleEvents(SampleEvents.tenants(50), List.of("jira.issue", "identity.user", "confluence.page"),
           2_000, 3);
       int batch = Math.max(1, rate / 4);
@@ -64,6 +71,11 @@ public final class FreshnessBenchmark {
       System.out.printf("freshness at %d events/s for %d s (%d events, %d probes, %d not seen): p50 %d ms, p99 %d ms, max %d ms%n",
           rate, seconds, posted, probe, ackedAt.size(), pct(sorted, 50), pct(sorted, 99),
           sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+      if (job != null) {
+        var status = lake.admin("GET", "/v1/admin/jobs/" + job, null).body();
+        System.out.printf("backfill during the run: job %s %s, %d of %d records committed%n", job,
+            status.path("state").asText(), status.path("records_done").asLong(), backfill);
+      }
     }
     System.exit(0);
   }
@@ -95,6 +107,25 @@ public final class FreshnessBenchmark {
         return;
       }
     }
+  }
+
+  /** A snapshot of Jira issues for 100 other tenants, bootstrapped at full speed from now on. */
+  private static String startBackfill(LocalLake lake, int records) throws Exception {
+    lake.s3().createBucket("bench-snapshots");
+    List<BootstrapRecord> snapshot = new ArrayList<>(records);
+    for (int i = 0; i < records; i++) {
+      String tenant = String.format("bulk-%03d", i % 100);
+      String id = "ISSUE-" + i / 100;
+      snapshot.add(BootstrapRecord.newBuilder().setEventId(tenant + "-" + id).setTenantId(tenant).setEntityType("jira.issue")
+          .setEntityId(id).setVersion(1).setPayload(Any.pack(Issue.newBuilder().setKey(id).setSummary("bulk " + id)
+              .setStatus("Open").addLabels("backend").build())).build());
+    }
+    SnapshotFiles.upload(lake.s3().client(), "bench-snapshots", "bulk", snapshot, 20, List.of());
+    var answer = lake.admin("POST", "/v1/admin/bootstrap",
+        "{\"entity_type\": \"jira.issue\", \"uri\": \"s3://bench-snapshots/bulk\"}");
+    if (answer.status() != 202) throw new IllegalStateException("bootstrap refused: " + answer.body());
+    System.out.printf("backfill: %d records, job %s%n", records, answer.body().path("id").asText());
+    return answer.body().path("id").asText();
   }
 
   private static long pct(List<Long> sorted, int p) {
