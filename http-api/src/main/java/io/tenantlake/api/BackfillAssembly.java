@@ -10,6 +10,7 @@ import io.tenantlake.engine.config.EngineSettings;
 import io.tenantlake.engine.event.Lane;
 import io.tenantlake.engine.lanes.BackfillLane;
 import io.tenantlake.engine.lanes.BackfillLanes;
+import io.tenantlake.engine.lanes.InFlightSettings;
 import io.tenantlake.engine.lanes.LaneRateSettings;
 import io.tenantlake.proto.EntityTypeRegistry;
 import java.util.concurrent.Executor;
@@ -23,11 +24,12 @@ final class BackfillAssembly {
   static BackfillLanes lanes(ActorSystem<?> system, Config config, EngineSettings settings, AwsClients aws,
       EntityTypeRegistry registry, Executor blockingIo) {
     Config lanes = config.getConfig("tenantlake.lanes");
-    BackfillLane bootstrap = new BackfillLane(Lane.BOOTSTRAP, LaneRateSettings.fromConfig(lanes.getConfig("bootstrap")));
-    BackfillLane imports = new BackfillLane(Lane.IMPORT, LaneRateSettings.fromConfig(lanes.getConfig("import")));
+    InFlightSettings inFlight = InFlightSettings.fromConfig(lanes.getConfig("in-flight"));
+    BackfillLane bootstrap = new BackfillLane(Lane.BOOTSTRAP, LaneRateSettings.fromConfig(lanes.getConfig("bootstrap")), inFlight);
+    BackfillLane imports = new BackfillLane(Lane.IMPORT, LaneRateSettings.fromConfig(lanes.getConfig("import")), inFlight);
     SnapshotReadSettings read = SnapshotReadSettings.fromConfig(config.getConfig("tenantlake.bootstrap"));
     BootstrapJobs jobs = new BootstrapJobs(new BootstrapJobStore(settings.storage()),
         new S3SnapshotReads(aws, settings.aws(), read, system, new io.tenantlake.proto.EventJson(registry)), registry, Materializer.matFromSystem(system), blockingIo);
-    return new BackfillLanes(bootstrap, imports, jobs);
+    return new BackfillLanes(bootstrap, imports, jobs, inFlight);
   }
 }

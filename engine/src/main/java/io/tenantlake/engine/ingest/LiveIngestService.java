@@ -24,6 +24,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -102,7 +103,11 @@ public final class LiveIngestService {
               backfill.resumeFrom(writer.checkpoint());
               return RawIngest.lanes(aws.kinesis(), streams, ingest.source(), backfill.source(), decoder, writer,
                       ingest.commit(), ingest.decodeParallelism(), cycles, metrics)
-                  .via(afterCommit)
+                  // Raw commits go on while the refined merges run: the cycles that wait meanwhile
+                  // are merged as one, not queued one by one (each would rewrite every touched partition).
+                  .batchWeighted(ingest.maxEventsPerHandover(), c -> (long) Math.max(1, c.events()), c -> c,
+                      RawTableWriter.CycleResult::andThen)
+                  .via(afterCommit.addAttributes(Attributes.inputBuffer(1, 1)))
                   .map(cycle -> {
                     backfill.committed(cycle);
                     return cycle;

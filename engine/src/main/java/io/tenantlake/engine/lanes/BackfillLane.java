@@ -27,12 +27,22 @@ public final class BackfillLane {
   /** One control for the lane's lifetime: a rate set between two materializations is kept. */
   private final ThrottleControl control;
   private volatile Sink<SourceRecord, NotUsed> hub;
+  private final InFlightSettings inFlight;
+  private volatile InFlightWindow.Control window;
+  private volatile long windowSize;
+  private long committedTotal;
 
-  public BackfillLane(Lane lane, LaneRateSettings settings) {
+  /**
+   * @param inFlight how many records of this lane may be between its throttle and their commit
+   *     (see {@link InFlightWindow}), with live traffic and without
+   */
+  public BackfillLane(Lane lane, LaneRateSettings settings, InFlightSettings inFlight) {
     if (lane == Lane.LIVE) throw new IllegalArgumentException("the live lane is not throttled");
     this.lane = lane;
     this.settings = settings;
     this.control = settings.newControl(lane.label());
+    this.inFlight = inFlight;
+    this.windowSize = inFlight.whileLive();
   }
 
   public Lane lane() {
@@ -47,14 +57,50 @@ public final class BackfillLane {
    * The lane's records for one materialization of the pipeline. When it starts, the listeners get
    * the hub that producers should now send to (the previous one is gone with the old pipeline).
    */
-  public Source<SourceRecord, NotUsed> source() {
+  public Source<SourceRecord, NotUsed> source(java.util.Map<String, io.tenantlake.engine.raw.Positions.Position> checkpoint) {
+    synchronized (this) {
+      committedTotal = committedIn(checkpoint);
+    }
     return MergeHub.of(SourceRecord.class, PER_PRODUCER_BUFFER)
-        .viaMat(RateThrottle.<SourceRecord>flow(control), Keep.both())
+        .via(RateThrottle.<SourceRecord>flow(control))
+        .viaMat(InFlightWindow.<SourceRecord>flow(windowSize), Keep.both())
         .mapMaterializedValue(pair -> {
+          window = pair.second();
           hub = pair.first();
           listeners.forEach(l -> l.accept(pair.first()));
           return NotUsed.getInstance();
         });
+  }
+
+  /**
+   * After a commit: the lane's records it committed free their places in the window, and the
+   * window follows the live lane (small while it has traffic, large once it has been quiet).
+   */
+  public void committed(java.util.Map<String, io.tenantlake.engine.raw.Positions.Position> checkpoint, boolean liveQuiet) {
+    long total = committedIn(checkpoint);
+    long delta;
+    synchronized (this) {
+      delta = total - committedTotal;
+      committedTotal = total;
+    }
+    InFlightWindow.Control w = window;
+    if (w == null) return;
+    long size = liveQuiet ? inFlight.whileQuiet() : inFlight.whileLive();
+    if (size != windowSize) {
+      windowSize = size;
+      w.resize(size);
+    }
+    if (delta > 0) w.committed(delta);
+  }
+
+  /** The lane's records (and dead letters) committed in all: its partitions are {@code <lane>/<id>}. */
+  private long committedIn(java.util.Map<String, io.tenantlake.engine.raw.Positions.Position> checkpoint) {
+    String prefix = lane.label() + "/";
+    long n = 0;
+    for (var e : checkpoint.entrySet()) {
+      if (e.getKey().startsWith(prefix)) n += e.getValue().records() + e.getValue().deadLetters();
+    }
+    return n;
   }
 
   /** Called with the hub of every materialization from now on (and the current one, if any). */

@@ -21,7 +21,12 @@ public final class BackfillLanes implements Backfill {
   private final BackfillLane imports;
   private final BootstrapJobs jobs;
 
-  public BackfillLanes(BackfillLane bootstrap, BackfillLane imports, BootstrapJobs jobs) {
+  private final InFlightSettings inFlight;
+  // Until the live lane has been seen quiet for a while, it is assumed busy: a backfill starts small.
+  private volatile long lastLiveNanos = System.nanoTime();
+
+  public BackfillLanes(BackfillLane bootstrap, BackfillLane imports, BootstrapJobs jobs, InFlightSettings inFlight) {
+    this.inFlight = inFlight;
     this.bootstrap = bootstrap;
     this.imports = imports;
     this.jobs = jobs;
@@ -38,18 +43,34 @@ public final class BackfillLanes implements Backfill {
     return Optional.empty();
   }
 
+  private Map<String, Positions.Position> resumeFrom = Map.of();
+
   @Override
   public void resumeFrom(Map<String, Positions.Position> checkpoint) {
+    resumeFrom = checkpoint;
     jobs.resumeFrom(checkpoint);
   }
 
   @Override
   public Source<SourceRecord, NotUsed> source() {
-    return bootstrap.source().merge(imports.source());
+    return bootstrap.source(resumeFrom).merge(imports.source(resumeFrom));
   }
 
   @Override
   public void committed(CycleResult cycle) {
+    long now = System.nanoTime();
+    if (hasLive(cycle)) lastLiveNanos = now;
+    boolean quiet = now - lastLiveNanos > inFlight.liveQuietAfter().toNanos();
+    bootstrap.committed(cycle.checkpoint(), quiet);
+    imports.committed(cycle.checkpoint(), quiet);
     jobs.committed(cycle);
+  }
+
+  /** Whether the cycle moved a partition of the live lane (a stream's shard, not a lane's job). */
+  private static boolean hasLive(CycleResult cycle) {
+    for (String key : cycle.positions().keySet()) {
+      if (!key.startsWith(Lane.BOOTSTRAP.label() + "/") && !key.startsWith(Lane.IMPORT.label() + "/")) return true;
+    }
+    return false;
   }
 }

@@ -44,6 +44,21 @@ public final class RawTableWriter {
     public int events() {
       return committedByTable.values().stream().mapToInt(List::size).sum();
     }
+
+    /**
+     * This cycle followed by a later one, as if they had been one commit: what waits for a slow
+     * consumer (the refined merges) is handed over in one piece, so that consumer pays its fixed
+     * cost (a rewrite per touched partition) once for all of it.
+     */
+    public CycleResult andThen(CycleResult later) {
+      Map<String, List<RawEvent>> events = new LinkedHashMap<>();
+      committedByTable.forEach((t, list) -> events.put(t, new ArrayList<>(list)));
+      later.committedByTable.forEach((t, list) -> events.computeIfAbsent(t, k -> new ArrayList<>()).addAll(list));
+      Map<String, String> upTo = new LinkedHashMap<>(positions);
+      later.positions.forEach((k, seq) -> upTo.merge(k, seq, (a, b) -> Positions.compare(a, b) >= 0 ? a : b));
+      return new CycleResult(events, deadLetters + later.deadLetters, skippedAsCommitted + later.skippedAsCommitted,
+          commits + later.commits, millis + later.millis, upTo, later.checkpoint.isEmpty() ? checkpoint : later.checkpoint);
+    }
   }
 
   private final DeltaStorage storage;

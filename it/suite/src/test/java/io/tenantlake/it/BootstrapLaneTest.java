@@ -64,6 +64,7 @@ class BootstrapLaneTest {
     long t0 = System.nanoTime();
     Thread.sleep(10_000);
     double rate = (records(job) - r0) / ((System.nanoTime() - t0) / 1e9);
+    System.out.printf("bootstrap lane at 500/s: %.1f records/s committed over 10 s%n", rate);
     assertThat(rate).as("records/s committed at a rate of 500").isBetween(400.0, 600.0);
 
     // 5,000/s: the lane's throttle follows within 2 s.
@@ -72,7 +73,9 @@ class BootstrapLaneTest {
     Thread.sleep(2_000);
     long p0 = lanePassed();
     Thread.sleep(1_000);
-    assertThat(lanePassed() - p0).as("records through the bootstrap lane in the third second at 5,000/s").isGreaterThan(3_500);
+    long third = lanePassed() - p0;
+    System.out.printf("bootstrap lane set to 5,000/s: %d records through it in the third second%n", third);
+    assertThat(third).as("records through the bootstrap lane in the third second at 5,000/s").isGreaterThan(3_500);
 
     // 0: the lane stops. What passed before is still committed (a batch may be forming and one in
     // commit); once that settles, nothing more passes and nothing more is committed.

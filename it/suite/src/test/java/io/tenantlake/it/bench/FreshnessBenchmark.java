@@ -35,8 +35,7 @@ public final class FreshnessBenchmark {
     Path logs = Paths.get("target", "bench-logs", "freshness");
     Files.createDirectories(logs);
     try (LocalLake lake = new LocalLake("fresh", 2, logs)) {
-      lake.startEngine(Map.of("tenantlake.auth.admin-tokens.0", "bench-admin",
-          "tenantlake.lanes.bootstrap.initial-rate", "100000"));
+      lake.startEngine(Map.of("tenantlake.lanes.bootstrap.initial-rate", "100000"));
       String job = backfill > 0 ? startBackfill(lake, backfill) : null;
       SampleEvents sample = new SampleEvents(SampleEvents.tenants(50), List.of("jira.issue", "identity.user", "confluence.page"),
           2_000, 3);
@@ -89,7 +88,7 @@ public final class FreshnessBenchmark {
     long seen = 0;
     while (true) {
       try {
-        var r = TenantStateCheck.get(lake, "/v1/tenants/probe", "bench-admin");
+        var r = TenantStateCheck.get(lake, "/v1/tenants/probe", LocalLake.ADMIN_TOKEN);
         if (r.statusCode() == 200) {
           long committed = LocalLake.JSON.readTree(r.body()).path("models").path("jira_issues").path("rows").asLong();
           long now = System.nanoTime();
