@@ -58,14 +58,15 @@ class BootstrapLaneTest {
     SnapshotFiles.upload(lake.s3().client(), SNAPSHOTS, "users-rate", records, 8, garbage);
     String job = submit("identity.user", "s3://" + SNAPSHOTS + "/users-rate");
 
-    // 500/s, measured from outside: committed records over 10 s.
+    // 500/s: the records that entered the pipeline through the lane over 10 s (commits come in
+    // cycles of a few seconds, too coarse to time a rate over 10 s; they are checked at the end).
     awaitRecords(job, 1_000, Duration.ofSeconds(30));
-    long r0 = records(job);
+    long p10 = lanePassed();
     long t0 = System.nanoTime();
     Thread.sleep(10_000);
-    double rate = (records(job) - r0) / ((System.nanoTime() - t0) / 1e9);
-    System.out.printf("bootstrap lane at 500/s: %.1f records/s committed over 10 s%n", rate);
-    assertThat(rate).as("records/s committed at a rate of 500").isBetween(400.0, 600.0);
+    double rate = (lanePassed() - p10) / ((System.nanoTime() - t0) / 1e9);
+    System.out.printf("bootstrap lane at 500/s: %.1f records/s through the lane over 10 s%n", rate);
+    assertThat(rate).as("records/s through the lane at a rate of 500").isBetween(400.0, 600.0);
 
     // 5,000/s: the lane's throttle follows within 2 s.
     JsonNode set = setRate(5_000);
