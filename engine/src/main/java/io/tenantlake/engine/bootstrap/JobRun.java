@@ -74,18 +74,22 @@ final class JobRun {
       log.info("bootstrap job {}: resuming at object {} of {}, record {}", job.id(), fromObject, job.objects().size(),
           fromOffset);
     }
+    // The end of the snapshot travels as an empty marker behind the last record: it arrives only
+    // when the read completes by itself (never when the run is cancelled), and only after every
+    // record of the run has been handed over.
     Source<SourceRecord, NotUsed> records = reads.read(job.uri(), job.objects(), fromObject, fromOffset, progress)
+        .map(java.util.Optional::of)
+        .concat(Source.single(java.util.Optional.<SnapshotRecord>empty()))
         .mapConcat(r -> {
-          SourceRecord s = toSourceRecord(r);
+          if (r.isEmpty()) {
+            readAll = true;
+            return java.util.List.<SourceRecord>of();
+          }
+          SourceRecord s = toSourceRecord(r.get());
           if (s == null) return java.util.List.<SourceRecord>of();
           lastEmitted = s.origin().sequenceNumber();
           return java.util.List.of(s);
-        })
-        // Materialized only when the snapshot source completes by itself, not when it is cancelled.
-        .concat(Source.lazySource(() -> {
-          readAll = true;
-          return Source.<SourceRecord>empty();
-        }).mapMaterializedValue(m -> NotUsed.getInstance()));
+        });
     Pair<UniqueKillSwitch, java.util.concurrent.CompletionStage<Done>> run = records
         .viaMat(KillSwitches.single(), Keep.right())
         .watchTermination(Keep.both())

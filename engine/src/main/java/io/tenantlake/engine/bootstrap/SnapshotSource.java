@@ -74,7 +74,9 @@ public final class SnapshotSource {
             .match(Throwable.class, ReadFailures::isUnreadable, t -> progress.emitted(SnapshotRecord.problem(o, next.get(),
                 name + " cannot be read (deleted since the listing?): " + ReadFailures.describe(t), new byte[0])))
             .build())
-        .concat(Source.lazySource(() -> {
+        // concatLazy: a plain concat materializes its second source at once, which would count the
+        // object as completed when its read starts.
+        .concatLazy(Source.lazySource(() -> {
           progress.objectCompleted();
           return Source.<SnapshotRecord>empty();
         }).mapMaterializedValue(m -> NotUsed.getInstance()));

@@ -51,7 +51,7 @@ class BootstrapJobsTest {
   }
 
   /** Two objects: five issues of tenant a, then three of tenant b and one of another type. */
-  static final class MemorySnapshot implements SnapshotReads {
+  static class MemorySnapshot implements SnapshotReads {
     final List<List<BootstrapRecord>> objects = List.of(
         List.of(issue("a", 0), issue("a", 1), issue("a", 2), issue("a", 3), issue("a", 4)),
         List.of(issue("b", 0), issue("b", 1), user("b"), issue("b", 2)));
@@ -132,6 +132,28 @@ class BootstrapJobsTest {
 
     JobStatus cancelled = second.cancel(submitted.job().id()).orElseThrow();
     assertThat(cancelled.job().state()).isEqualTo(BootstrapJob.State.CANCELLED);
+  }
+
+  @Test
+  void aJobIsNotDoneWhileItsSnapshotIsStillBeingRead(@TempDir Path dir) {
+    // A snapshot whose objects arrive slowly, and commits of other lanes meanwhile.
+    SnapshotReads slow = new MemorySnapshot() {
+      @Override
+      public Source<SnapshotRecord, NotUsed> read(String uri, List<BootstrapJob.SnapshotEntry> entries, int fromObject,
+          long fromOffset, SnapshotProgress progress) {
+        return super.read(uri, entries, fromObject, fromOffset, progress).initialDelay(java.time.Duration.ofSeconds(2));
+      }
+    };
+    BootstrapJobs jobs = new BootstrapJobs(new BootstrapJobStore(DeltaStorage.local(dir)), slow, REGISTRY,
+        Materializer.matFromSystem(system), Runnable::run);
+    TestSubscriber.Probe<SourceRecord> lane = attach(jobs);
+    String id = jobs.submit("jira.issue", "s3://snapshots/snap", null).job().id();
+    for (int i = 0; i < 5; i++) {
+      jobs.committed(cycle("tenantlake-jira/shardId-000000000000", "4" + i, i + 1, 0));
+      sleep(100);
+    }
+    assertThat(jobs.status(id).orElseThrow().job().state()).isEqualTo(BootstrapJob.State.RUNNING);
+    assertThat(take(lane, 9)).hasSize(9);
   }
 
   @Test
