@@ -23,13 +23,16 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
  * lanes' throttles, so whichever node runs a lane follows the rate set through any node.
  */
 public final class LaneRates extends AbstractBehavior<LaneRates.Command> {
-  public sealed interface Command permits SetRate, UpdateAnswered, RatesChanged {}
+  /** Local messages only: what crosses the cluster is the replicated map, not these. */
+  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded
+      permits SetRate, UpdateAnswered, RatesChanged {}
 
   /** Sets a lane's rate in records/s (0 pauses it). */
   public record SetRate(String lane, double recordsPerSecond, ActorRef<RateSet> replyTo) implements Command {}
 
   /** The answer: applied on this node and written to a majority, or written locally only (it will spread). */
-  public record RateSet(String lane, double recordsPerSecond, boolean replicated) {}
+  public record RateSet(String lane, double recordsPerSecond, boolean replicated)
+      implements org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   /** A lane's rate as replicated: a record, so that it travels through the CBOR binding. */
   public record Rate(double recordsPerSecond) implements CborSerializable {}

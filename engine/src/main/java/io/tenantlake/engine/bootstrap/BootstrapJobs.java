@@ -37,6 +37,8 @@ public final class BootstrapJobs {
   private final Materializer materializer;
   private final Executor blockingIo;
   private final Map<String, JobRun> running = new LinkedHashMap<>();
+  /** The ids of running jobs, read on every record at the lane (no lock). */
+  private final java.util.Set<String> runningIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Map<String, Positions.Position> checkpoint = Map.of();
   private Sink<SourceRecord, NotUsed> hub;
 
@@ -48,7 +50,10 @@ public final class BootstrapJobs {
     this.materializer = materializer;
     this.blockingIo = blockingIo;
     for (BootstrapJob job : store.all()) {
-      if (!job.state().finished()) running.put(job.id(), new JobRun(job));
+      if (!job.state().finished()) {
+        running.put(job.id(), new JobRun(job));
+        runningIds.add(job.id());
+      }
     }
     if (!running.isEmpty()) log.info("bootstrap: {} unfinished job(s) to resume: {}", running.size(), running.keySet());
   }
@@ -75,6 +80,7 @@ public final class BootstrapJobs {
     JobRun run = new JobRun(job);
     synchronized (this) {
       running.put(id, run);
+      runningIds.add(id);
       if (hub != null) start(run);
     }
     log.info("bootstrap job {}: {} from {} ({} objects, {} bytes{})", id, entityType, uri, objects.size(),
@@ -101,7 +107,7 @@ public final class BootstrapJobs {
         run.sample(position(run.job));
         if (run.isComplete(checkpoint)) done.add(run);
       }
-      done.forEach(run -> running.remove(run.job.id()));
+      done.forEach(run -> forget(run.job.id()));
     }
     for (JobRun run : done) finish(run, BootstrapJob.State.DONE, null);
     synchronized (this) {
@@ -132,7 +138,7 @@ public final class BootstrapJobs {
   public Optional<JobStatus> cancel(String id) {
     JobRun run;
     synchronized (this) {
-      run = running.remove(id);
+      run = forget(id);
     }
     if (run == null) return status(id);
     run.stop();
@@ -145,17 +151,27 @@ public final class BootstrapJobs {
       // The run's stream ended: by itself (read to the end, or failed), not by a pipeline restart.
       if (error != null) {
         synchronized (this) {
-          if (running.remove(r.job.id()) == null) return;
+          if (forget(r.job.id()) == null) return;
         }
         finish(r, BootstrapJob.State.FAILED, error.toString());
         return;
       }
       boolean complete;
       synchronized (this) {
-        complete = r.isComplete(checkpoint) && running.remove(r.job.id()) != null;
+        complete = r.isComplete(checkpoint) && forget(r.job.id()) != null;
       }
       if (complete) finish(r, BootstrapJob.State.DONE, null);
     });
+  }
+
+  /** Whether a record may still enter the pipeline: its job runs (a bootstrap record names its job). */
+  public boolean admits(SourceRecord record) {
+    return !BootstrapJob.STREAM.equals(record.origin().stream()) || runningIds.contains(record.origin().shardId());
+  }
+
+  private JobRun forget(String id) {
+    runningIds.remove(id);
+    return running.remove(id);
   }
 
   private JobStatus finish(JobRun run, BootstrapJob.State state, String why) {

@@ -28,6 +28,7 @@ public final class BackfillLane {
   private final ThrottleControl control;
   private volatile Sink<SourceRecord, NotUsed> hub;
   private final InFlightSettings inFlight;
+  private volatile java.util.function.Predicate<SourceRecord> admit = r -> true;
   private volatile InFlightWindow.Control window;
   private volatile long windowSize;
   private long committedTotal;
@@ -62,6 +63,8 @@ public final class BackfillLane {
       committedTotal = committedIn(checkpoint);
     }
     return MergeHub.of(SourceRecord.class, PER_PRODUCER_BUFFER)
+        // Records of a job cancelled while they waited in the hub go no further.
+        .filter(r -> admit.test(r))
         .via(RateThrottle.<SourceRecord>flow(control))
         .viaMat(InFlightWindow.<SourceRecord>flow(windowSize), Keep.both())
         .mapMaterializedValue(pair -> {
@@ -101,6 +104,11 @@ public final class BackfillLane {
       if (e.getKey().startsWith(prefix)) n += e.getValue().records() + e.getValue().deadLetters();
     }
     return n;
+  }
+
+  /** Which records may still enter the pipeline (those of running jobs). */
+  public void admitOnly(java.util.function.Predicate<SourceRecord> predicate) {
+    this.admit = predicate;
   }
 
   /** Called with the hub of every materialization from now on (and the current one, if any). */

@@ -31,6 +31,7 @@ public final class BackfillLanes implements Backfill {
     this.imports = imports;
     this.jobs = jobs;
     bootstrap.onHub(jobs::attach);
+    bootstrap.admitOnly(jobs::admits);
   }
 
   public BootstrapJobs jobs() {
