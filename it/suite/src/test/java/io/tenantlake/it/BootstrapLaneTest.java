@@ -55,8 +55,7 @@ class BootstrapLaneTest {
     List<SnapshotFiles.Garbage> garbage = List.of(
         new SnapshotFiles.Garbage(2, "{\"tenantId\": not json\n".getBytes(StandardCharsets.UTF_8)),
         new SnapshotFiles.Garbage(0, new byte[] {5, 1, 2, 3, (byte) 0xff, (byte) 0xff}));
-    SnapshotFiles.upload(lake.s3().client(), SNAPSHOTS, "users-rate", records, 8, garbage);
-    String job = submit("identity.user", "s3://" + SNAPSHOTS + "/users-rate");
+    String job = snapshotJob("identity.user", "users-rate", records, 8, garbage);
 
     // 500/s: the records that entered the pipeline through the lane over 10 s (commits come in
     // cycles of a few seconds, too coarse to time a rate over 10 s; they are checked at the end).
@@ -113,8 +112,7 @@ class BootstrapLaneTest {
   void aJobKilledWithTheEngineResumesAndWritesEveryRecordOnce() throws Exception {
     setRate(5_000);
     List<BootstrapRecord> records = pages("crash", 50, 1_200);
-    SnapshotFiles.upload(lake.s3().client(), SNAPSHOTS, "pages-crash", records, 6, List.of());
-    String job = submit("confluence.page", "s3://" + SNAPSHOTS + "/pages-crash");
+    String job = snapshotJob("confluence.page", "pages-crash", records, 6, List.of());
     awaitRecords(job, records.size() / 3, Duration.ofMinutes(2));
     lake.killEngine();
     lake.startEngine(Map.of("tenantlake.lanes.bootstrap.initial-rate", "5000"));
@@ -149,21 +147,26 @@ class BootstrapLaneTest {
   void aCancelledJobStopsAndSaysSo() throws Exception {
     setRate(0);
     List<BootstrapRecord> records = users("cancel", 10, 300);
-    SnapshotFiles.upload(lake.s3().client(), SNAPSHOTS, "users-cancel", records, 2, List.of());
-    String job = submit("identity.user", "s3://" + SNAPSHOTS + "/users-cancel");
+    String job = snapshotJob("identity.user", "users-cancel", records, 2, List.of());
     var cancelled = lake.admin("DELETE", "/v1/admin/jobs/" + job, null);
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.body().path("state").asText()).isEqualTo("cancelled");
-    // The lane had asked for its next record before the pause: that one may pass, nothing else,
-    // not even what waits in the lane once it runs again.
+    // What the lane had asked for before the pause may still pass (a record or two); what waits in
+    // the lane does not, not even once the lane runs again.
     Thread.sleep(2_000);
-    long before = records(job);
-    assertThat(before).as("records of a job cancelled while its lane was paused").isLessThanOrEqualTo(2);
+    assertThat(records(job)).as("records of a job cancelled while its lane was paused").isLessThanOrEqualTo(2);
     setRate(5_000);
     Thread.sleep(3_000);
     assertThat(lake.admin("GET", "/v1/admin/jobs/" + job, null).body().path("state").asText()).isEqualTo("cancelled");
-    assertThat(records(job)).as("records of a cancelled job once its lane runs again").isEqualTo(before);
+    assertThat(records(job)).as("records of a cancelled job (of 3,000) once its lane runs again").isLessThanOrEqualTo(2);
     assertThat(lake.admin("DELETE", "/v1/admin/jobs/" + job, null).status()).isEqualTo(409);
+  }
+
+  /** Uploads the records as a snapshot under {@code name} and starts a job for it. */
+  static String snapshotJob(String type, String name, List<BootstrapRecord> records, int objects,
+      List<SnapshotFiles.Garbage> garbage) throws Exception {
+    SnapshotFiles.upload(lake.s3().client(), SNAPSHOTS, name, records, objects, garbage);
+    return submit(type, "s3://" + SNAPSHOTS + "/" + name);
   }
 
   static String submit(String type, String uri) throws Exception {
