@@ -1,6 +1,7 @@
 package io.tenantlake.sharding;
 
 import com.typesafe.config.Config;
+import io.tenantlake.engine.DaemonThreads;
 import io.tenantlake.engine.config.EngineSettings;
 import io.tenantlake.engine.model.ModelRunner;
 import io.tenantlake.engine.raw.RawTableWriter.CycleResult;
@@ -38,9 +39,9 @@ public final class RefinedService {
     TenantSharding sharding = TenantSharding.init(system);
     ModelRunner models = ModelRunner.fromConfig(config, registry);
     MergePolicy policy = MergePolicy.fromConfig(config.getConfig("tenantlake.refined.merge"));
-    ExecutorService cycle = Executors.newSingleThreadExecutor(daemon("refined-cycle"));
-    ExecutorService merges = Executors.newFixedThreadPool(Math.max(1, models.schemas().size()), daemon("refined-merge"));
-    ExecutorService partitions = Executors.newFixedThreadPool(policy.writeParallelism(), daemon("refined-partition"));
+    ExecutorService cycle = Executors.newSingleThreadExecutor(DaemonThreads.named("refined-cycle"));
+    ExecutorService merges = Executors.newFixedThreadPool(Math.max(1, models.schemas().size()), DaemonThreads.named("refined-merge"));
+    ExecutorService partitions = Executors.newFixedThreadPool(policy.writeParallelism(), DaemonThreads.named("refined-partition"));
     RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges, partitions);
     // Before the live lane: what a crash left in raw but not in the refined tables.
     pipeline.recover(settings.storage(), org.apache.pekko.stream.Materializer.matFromSystem(system));
@@ -59,11 +60,4 @@ public final class RefinedService {
     return new RefinedNode(pipeline.flow(), sharding, pipeline.writers(), byType, settings.storage());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
 }

@@ -1,5 +1,6 @@
 package io.tenantlake.engine.ingest;
 
+import io.tenantlake.engine.DaemonThreads;
 import io.tenantlake.engine.aws.AwsClients;
 import io.tenantlake.engine.claimcheck.ClaimCheckStore;
 import io.tenantlake.engine.config.EngineSettings;
@@ -80,10 +81,10 @@ public final class LiveIngestService {
     List<String> streams = ingest.streams().isEmpty() ? new ArrayList<>(registry.streams()) : ingest.streams();
     if (ingest.createStreamsWithShards() > 0) createMissingStreams(aws, streams, ingest.createStreamsWithShards());
     // One thread runs commit cycles one at a time; a few more write the tables of a cycle at once.
-    ExecutorService cycles = Executors.newSingleThreadExecutor(daemon("raw-cycle"));
-    ExecutorService tableWriters = Executors.newFixedThreadPool(4, daemon("raw-table-writer"));
+    ExecutorService cycles = Executors.newSingleThreadExecutor(DaemonThreads.named("raw-cycle"));
+    ExecutorService tableWriters = Executors.newFixedThreadPool(4, DaemonThreads.named("raw-table-writer"));
     // Raw tables are partitioned by tenant: a batch writes a file per tenant touched, uploaded at once.
-    ExecutorService fileWriters = Executors.newFixedThreadPool(ingest.fileWriteParallelism(), daemon("raw-file-writer"));
+    ExecutorService fileWriters = Executors.newFixedThreadPool(ingest.fileWriteParallelism(), DaemonThreads.named("raw-file-writer"));
     ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), settings.claimCheck().bucket(), settings.claimCheck().prefix(),
         settings.claimCheck().maxSize());
     RecordDecoder decoder = new RecordDecoder(new EventValidator(registry), claims, settings.claimCheck().maxSize());
@@ -141,13 +142,6 @@ public final class LiveIngestService {
     }).exceptionally(e -> Done.getInstance());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
 
   private static void createMissingStreams(AwsClients aws, List<String> streams, int shards) {
     for (String stream : streams) {

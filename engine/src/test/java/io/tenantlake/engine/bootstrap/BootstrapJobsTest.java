@@ -157,6 +157,29 @@ class BootstrapJobsTest {
   }
 
   @Test
+  void aSnapshotThatCannotBeReadFailsTheJobWithTheReason(@TempDir Path dir) {
+    SnapshotReads broken = new MemorySnapshot() {
+      @Override
+      public Source<SnapshotRecord, NotUsed> read(String uri, List<BootstrapJob.SnapshotEntry> entries, int fromObject,
+          long fromOffset, SnapshotProgress progress) {
+        return Source.failed(new IllegalStateException("s3://snapshots/snap/part-0.pb: 403 Access Denied"));
+      }
+    };
+    BootstrapJobs jobs = new BootstrapJobs(new BootstrapJobStore(DeltaStorage.local(dir)), broken, REGISTRY,
+        Materializer.matFromSystem(system), Runnable::run);
+    attach(jobs);
+    String id = jobs.submit("jira.issue", "s3://snapshots/snap", null).job().id();
+    JobStatus status = jobs.status(id).orElseThrow();
+    for (int i = 0; i < 50 && status.job().state() == BootstrapJob.State.RUNNING; i++) {
+      sleep(100);
+      status = jobs.status(id).orElseThrow();
+    }
+    assertThat(status.job().state()).isEqualTo(BootstrapJob.State.FAILED);
+    assertThat(status.job().error()).contains("403 Access Denied");
+    assertThat(new BootstrapJobStore(DeltaStorage.local(dir)).load(id).orElseThrow().state()).isEqualTo(BootstrapJob.State.FAILED);
+  }
+
+  @Test
   void badSubmissionsAreRefusedWithTheReason(@TempDir Path dir) {
     BootstrapJobs jobs = jobs(dir);
     assertThatThrownBy(() -> jobs.submit("jira.sprint", "s3://snapshots/snap", null)).hasMessageContaining("jira.sprint");
