@@ -98,11 +98,7 @@ class BootstrapJobsTest {
     assertThat(jobs.status(submitted.job().id()).orElseThrow().job().state()).isEqualTo(BootstrapJob.State.RUNNING);
     jobs.committed(cycle(key, records.get(8).origin().sequenceNumber(), 9, 1));
     // The snapshot's end reaches the job just after its last record: either event may come first.
-    JobStatus done = jobs.status(submitted.job().id()).orElseThrow();
-    for (int i = 0; i < 50 && done.job().state() == BootstrapJob.State.RUNNING; i++) {
-      sleep(100);
-      done = jobs.status(submitted.job().id()).orElseThrow();
-    }
+    JobStatus done = awaitFinished(jobs, submitted.job().id());
     assertThat(done.job().state()).isEqualTo(BootstrapJob.State.DONE);
     assertThat(done.recordsDone()).isEqualTo(9);
     assertThat(done.deadLetters()).isEqualTo(1);
@@ -144,8 +140,7 @@ class BootstrapJobsTest {
         return super.read(uri, entries, fromObject, fromOffset, progress).initialDelay(java.time.Duration.ofSeconds(2));
       }
     };
-    BootstrapJobs jobs = new BootstrapJobs(new BootstrapJobStore(DeltaStorage.local(dir)), slow, REGISTRY,
-        Materializer.matFromSystem(system), Runnable::run);
+    BootstrapJobs jobs = jobs(dir, slow);
     TestSubscriber.Probe<SourceRecord> lane = attach(jobs);
     String id = jobs.submit("jira.issue", "s3://snapshots/snap", null).job().id();
     for (int i = 0; i < 5; i++) {
@@ -165,15 +160,10 @@ class BootstrapJobsTest {
         return Source.failed(new IllegalStateException("s3://snapshots/snap/part-0.pb: 403 Access Denied"));
       }
     };
-    BootstrapJobs jobs = new BootstrapJobs(new BootstrapJobStore(DeltaStorage.local(dir)), broken, REGISTRY,
-        Materializer.matFromSystem(system), Runnable::run);
+    BootstrapJobs jobs = jobs(dir, broken);
     attach(jobs);
     String id = jobs.submit("jira.issue", "s3://snapshots/snap", null).job().id();
-    JobStatus status = jobs.status(id).orElseThrow();
-    for (int i = 0; i < 50 && status.job().state() == BootstrapJob.State.RUNNING; i++) {
-      sleep(100);
-      status = jobs.status(id).orElseThrow();
-    }
+    JobStatus status = awaitFinished(jobs, id);
     assertThat(status.job().state()).isEqualTo(BootstrapJob.State.FAILED);
     assertThat(status.job().error()).contains("403 Access Denied");
     assertThat(new BootstrapJobStore(DeltaStorage.local(dir)).load(id).orElseThrow().state()).isEqualTo(BootstrapJob.State.FAILED);
@@ -197,8 +187,22 @@ class BootstrapJobsTest {
   }
 
   private static BootstrapJobs jobs(Path dir) {
-    return new BootstrapJobs(new BootstrapJobStore(DeltaStorage.local(dir)), new MemorySnapshot(), REGISTRY,
+    return jobs(dir, new MemorySnapshot());
+  }
+
+  private static BootstrapJobs jobs(Path dir, SnapshotReads reads) {
+    return new BootstrapJobs(new BootstrapJobStore(DeltaStorage.local(dir)), reads, REGISTRY,
         Materializer.matFromSystem(system), Runnable::run);
+  }
+
+  /** The job's status once it is no longer running, or after 5 s. */
+  private static JobStatus awaitFinished(BootstrapJobs jobs, String id) {
+    JobStatus status = jobs.status(id).orElseThrow();
+    for (int i = 0; i < 50 && status.job().state() == BootstrapJob.State.RUNNING; i++) {
+      sleep(100);
+      status = jobs.status(id).orElseThrow();
+    }
+    return status;
   }
 
   private static TestSubscriber.Probe<SourceRecord> attach(BootstrapJobs jobs) {
