@@ -91,21 +91,26 @@ final class TenantRoutes extends AllDirectives {
       ObjectNode models = body.putObject("models");
       long committedVersion = -1;
       boolean committedDeleted = false;
+      // Each model commits on its own: the entity is committed once every model holds its version.
+      long inEveryModel = Long.MAX_VALUE;
       for (String model : refined.modelsByEntityType().getOrDefault(type, List.of())) {
         RefinedTableWriter table = refined.tables().get(model);
         if (table == null) continue;
         var rows = models.putArray(model);
+        long inThisModel = -1;
         for (Map<String, Object> row : RefinedReader.entityRows(table.table(), tenant, id)) {
           row.remove("tenant_id");
           // Timestamps as ISO-8601 text, as the proto JSON of payloads writes them.
           row.replaceAll((k, v) -> v instanceof java.time.Instant t ? t.toString() : v);
           long v = (Long) row.get("_version");
+          inThisModel = Math.max(inThisModel, v);
           if (v > committedVersion) {
             committedVersion = v;
             committedDeleted = Boolean.TRUE.equals(row.get("_deleted"));
           }
           rows.add(JsonResponses.JSON.valueToTree(row));
         }
+        inEveryModel = Math.min(inEveryModel, inThisModel);
       }
       InFlightEvent pending = state.inFlight();
       boolean pendingNewer = pending != null && pending.version() > committedVersion;
@@ -115,7 +120,7 @@ final class TenantRoutes extends AllDirectives {
       long version = pendingNewer ? pending.version() : committedVersion;
       body.put("version", version);
       body.put("deleted", pendingNewer ? pending.deleted() : committedDeleted);
-      body.put("committed", !pendingNewer);
+      body.put("committed", !pendingNewer && inEveryModel == committedVersion);
       byte[] payload = pendingNewer ? pending.payload() : committedPayload(tenant, type, id, version);
       body.set("payload", payload == null ? null : payloadJson(entityType.get(), payload));
       return JsonResponses.json(StatusCodes.OK, body);
