@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +30,29 @@ public final class ThrottleControl {
   private final AtomicLong rateBits;
   private final LongAdder passed = new LongAdder();
   private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
-  private final long origin = System.nanoTime();
+  // Injectable so the measured rate can be checked against exact timings, not a loaded machine's.
+  private final LongSupplier nanoClock;
+  private final long origin;
   // When a stage first attached (relative to origin), so a young lane's rate is not diluted
   // by the part of the window before it ran; -1 until then.
   private final AtomicLong startedAt = new AtomicLong(-1);
   private final CopyOnWriteArraySet<Runnable> listeners = new CopyOnWriteArraySet<>();
 
-  private ThrottleControl(String lane, double initialRate) {
+  private ThrottleControl(String lane, double initialRate, LongSupplier nanoClock) {
     this.lane = Objects.requireNonNull(lane, "lane");
     this.rateBits = new AtomicLong(Double.doubleToLongBits(check(initialRate)));
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.origin = nanoClock.getAsLong();
   }
 
   /** A control to create before materializing, for {@link RateThrottle#flow(ThrottleControl)}. */
   public static ThrottleControl create(String lane, double initialRate) {
-    return new ThrottleControl(lane, initialRate);
+    return new ThrottleControl(lane, initialRate, System::nanoTime);
+  }
+
+  /** As {@link #create(String, double)}, with the clock the measured rate is taken on. */
+  static ThrottleControl create(String lane, double initialRate, LongSupplier nanoClock) {
+    return new ThrottleControl(lane, initialRate, nanoClock);
   }
 
   public String lane() {
@@ -73,7 +83,7 @@ public final class ThrottleControl {
 
   /** Records/s that actually passed over the last (up to) 5 seconds. */
   public double measuredRate() {
-    long now = System.nanoTime() - origin;
+    long now = nanoClock.getAsLong() - origin;
     long started = startedAt.get();
     if (started < 0) return 0.0;
     long cur = now / BUCKET_NANOS;
@@ -93,7 +103,7 @@ public final class ThrottleControl {
   /** Called by the stage for each element it lets through. */
   void record() {
     passed.increment();
-    long epoch = (System.nanoTime() - origin) / BUCKET_NANOS;
+    long epoch = (nanoClock.getAsLong() - origin) / BUCKET_NANOS;
     int slot = (int) (epoch % BUCKETS);
     while (true) {
       long v = buckets.get(slot);
@@ -113,7 +123,7 @@ public final class ThrottleControl {
 
   /** A running stage registers its wake-up; it then reads rate() itself, so no change is missed. */
   void attach(Runnable wake) {
-    startedAt.compareAndSet(-1, System.nanoTime() - origin);
+    startedAt.compareAndSet(-1, nanoClock.getAsLong() - origin);
     listeners.add(wake);
   }
 

@@ -2,11 +2,13 @@ package io.tenantlake.engine.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.typesafe.config.ConfigFactory;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.japi.Pair;
@@ -55,23 +57,66 @@ class ThrottleControlTest {
   }
 
   @Test
-  void measuredRateFollowsWhatActuallyPassed() throws Exception {
+  void measuredRateIsWhatPassedOverTheLastFiveSecondsOfTheClock() {
+    AtomicLong clock = new AtomicLong(7_000_000_000L);
+    ThrottleControl control = ThrottleControl.create("measured", 1000, clock::get);
+    assertThat(control.measuredRate()).as("not attached yet").isZero();
+    control.attach(() -> { });
+    // 3 s at one element per ms.
+    for (int ms = 0; ms < 3000; ms++) {
+      clock.addAndGet(1_000_000L);
+      control.record();
+    }
+    assertThat(control.passed()).isEqualTo(3000);
+    // A young lane is measured over the time it ran, not diluted by the window before it.
+    assertThat(control.measuredRate()).isCloseTo(1000.0, within(1.0));
+
+    // Two more seconds at 2,000/s: the 5 s window holds 3,000 + 4,000 over 5 s.
+    for (int half = 0; half < 4000; half++) {
+      clock.addAndGet(500_000L);
+      control.record();
+    }
+    assertThat(control.measuredRate()).isCloseTo(1400.0, within(30.0));
+
+    // Paused for 2.5 s: the first half of the window has aged out; only the 2,000/s part is left.
+    clock.addAndGet(2_500_000_000L);
+    double decayed = control.measuredRate();
+    assertThat(decayed).isLessThan(1400.0).isCloseTo(2000.0 * 2 / 5, within(150.0));
+
+    // Five quiet seconds later nothing is left in the window.
+    clock.addAndGet(5_000_000_000L);
+    assertThat(control.measuredRate()).isZero();
+    assertThat(control.passed()).isEqualTo(7000);
+  }
+
+  @Test
+  void aRunningLaneIsMeasuredAndAPauseStopsItsCount() throws Exception {
     Pair<ThrottleControl, CompletionStage<Done>> mat = Source.unfold(0, i -> Optional.of(Pair.create(i + 1, i)))
         .viaMat(RateThrottle.flow(1000, "measured"), Keep.right())
         .toMat(Sink.ignore(), Keep.both())
         .run(system);
     ThrottleControl control = mat.first();
-    Thread.sleep(3000);
-    double measured = control.measuredRate();
-    long passed = control.passed();
+    Thread.sleep(2000);
+    // Loose bounds: this only shows the stage feeds the control; the figures are checked above.
+    assertThat(control.measuredRate()).isBetween(300.0, 1700.0);
     control.setRate(0);
-    assertThat(measured).isBetween(700.0, 1300.0);
-    assertThat(passed).isBetween(2100L, 3900L);
+    // The pause reaches the stage through an async callback: wait until the count settles, then
+    // it must stay settled.
+    long settled = awaitSettled(control);
+    Thread.sleep(500);
+    assertThat(control.passed()).isEqualTo(settled);
+  }
 
-    // Paused, it decays towards 0 as the window moves on.
-    Thread.sleep(1500);
-    assertThat(control.measuredRate()).isLessThan(measured);
-    assertThat(control.passed()).isLessThanOrEqualTo(passed + 2);
+  private static long awaitSettled(ThrottleControl control) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long last = control.passed();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      long now = control.passed();
+      if (now == last) return now;
+      last = now;
+    }
+    throw new AssertionError("lane still passing elements 10 s after a pause: " + control);
   }
 
   @Test
