@@ -1,6 +1,7 @@
 package io.tenantlake.sharding;
 
 import io.tenantlake.engine.delta.DeltaStorage;
+import io.tenantlake.engine.delta.FileRowCache;
 import io.tenantlake.engine.event.RawEvent;
 import io.tenantlake.engine.model.ModelRunner;
 import io.tenantlake.engine.raw.RawTableWriter.CycleResult;
@@ -39,9 +40,11 @@ public final class RefinedPipeline {
   private final Map<String, Map<String, String>> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
   private final Executor cycleIo;
   private final Executor mergeIo;
+  private final FileRowCache rowCache;
 
   private RefinedPipeline(TenantSharding sharding, ModelRunner models, Map<String, RefinedTableWriter> writers,
-      Executor cycleIo, Executor mergeIo) {
+      Executor cycleIo, Executor mergeIo, FileRowCache rowCache) {
+    this.rowCache = rowCache;
     this.sharding = sharding;
     this.models = models;
     this.writers = writers;
@@ -61,11 +64,17 @@ public final class RefinedPipeline {
    */
   public static RefinedPipeline open(TenantSharding sharding, ModelRunner models, DeltaStorage storage,
       MergePolicy policy, Executor cycleIo, Executor mergeIo, Executor partitionIo) {
+    return open(sharding, models, storage, policy, cycleIo, mergeIo, partitionIo, FileRowCache.disabled());
+  }
+
+  /** As above, the writers keeping the rows of the files they write and read in {@code rowCache}. */
+  public static RefinedPipeline open(TenantSharding sharding, ModelRunner models, DeltaStorage storage,
+      MergePolicy policy, Executor cycleIo, Executor mergeIo, Executor partitionIo, FileRowCache rowCache) {
     Map<String, RefinedTableWriter> writers = new LinkedHashMap<>();
     models.schemas().forEach((name, schema) ->
-        writers.put(name, RefinedTableWriter.open(storage, schema, policy, partitionIo)));
+        writers.put(name, RefinedTableWriter.open(storage, schema, policy, partitionIo, rowCache)));
     log.info("refined pipeline: models {} into {}", writers.keySet(), storage.root());
-    return new RefinedPipeline(sharding, models, writers, cycleIo, mergeIo);
+    return new RefinedPipeline(sharding, models, writers, cycleIo, mergeIo, rowCache);
   }
 
   public Map<String, RefinedTableWriter> writers() {
@@ -78,18 +87,20 @@ public final class RefinedPipeline {
       List<RawEvent> events = new ArrayList<>();
       cycle.committedByTable().values().forEach(events::addAll);
       if (events.isEmpty()) return Source.single(cycle);
+      long routing = System.nanoTime();
       return Source.single(events)
           .via(sharding.router())
           .fold(new ArrayList<TenantRouter.Routed>(), (all, routed) -> {
             all.add(routed);
             return all;
           })
-          .mapAsync(1, routed -> CompletableFuture.supplyAsync(() -> apply(routed, cycle), cycleIo))
+          .mapAsync(1, routed -> CompletableFuture.supplyAsync(() -> apply(routed, cycle, routing), cycleIo))
           .map(done -> cycle);
     });
   }
 
-  private List<MergeReport> apply(List<TenantRouter.Routed> routed, CycleResult cycle) {
+  private List<MergeReport> apply(List<TenantRouter.Routed> routed, CycleResult cycle, long routing) {
+    long routed_ = System.nanoTime();
     List<RawEvent> winners = new ArrayList<>();
     routed.forEach(r -> winners.addAll(r.winners()));
     if (winners.isEmpty()) return List.of();
@@ -100,6 +111,7 @@ public final class RefinedPipeline {
     // A payload a model cannot read must not stop the others: its entity is skipped, named here.
     result.failures().forEach(f -> log.warn("model {}: event skipped: {}", f.model(), f.describe()));
     Map<String, List<EntityRows>> byModel = result.rows();
+    long modelled = System.nanoTime();
     String watermark = watermarkJson(cycle.positions());
     List<CompletableFuture<MergeReport>> merges = new ArrayList<>();
     byModel.forEach((model, rows) -> {
@@ -118,6 +130,11 @@ public final class RefinedPipeline {
     }
     reports.forEach(r -> log.debug(r.line()));
     tellCommitted(winners);
+    long merged = System.nanoTime();
+    log.info("refined batch: {} events, {} winners, {} tenants; routed in {} ms, models {} ms, merges {} ms (slowest {}); {}",
+        cycle.events(), winners.size(), routed.size(), (routed_ - routing) / 1_000_000, (modelled - routed_) / 1_000_000,
+        (merged - modelled) / 1_000_000, reports.stream().max(java.util.Comparator.comparingLong(MergeReport::millis))
+            .map(MergeReport::table).orElse("-"), rowCache);
     return reports;
   }
 

@@ -42,7 +42,10 @@ public final class RefinedService {
     ExecutorService cycle = Executors.newSingleThreadExecutor(DaemonThreads.named("refined-cycle"));
     ExecutorService merges = Executors.newFixedThreadPool(Math.max(1, models.schemas().size()), DaemonThreads.named("refined-merge"));
     ExecutorService partitions = Executors.newFixedThreadPool(policy.writeParallelism(), DaemonThreads.named("refined-partition"));
-    RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges, partitions);
+    io.tenantlake.engine.delta.FileRowCache rowCache =
+        new io.tenantlake.engine.delta.FileRowCache(config.getBytes("tenantlake.refined.row-cache-size"));
+    RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges, partitions,
+        rowCache);
     // Before the live lane: what a crash left in raw but not in the refined tables.
     pipeline.recover(settings.storage(), org.apache.pekko.stream.Materializer.matFromSystem(system));
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-refined", () -> {

@@ -44,6 +44,7 @@ public final class DeltaTable {
   private final String location;
   private final DeltaLog deltaLog;
   private volatile TableSchema schema;
+  private volatile FileRowCache rowCache = FileRowCache.disabled();
 
   private DeltaTable(DeltaStorage storage, String name) {
     this.name = name;
@@ -55,6 +56,15 @@ public final class DeltaTable {
   /** The table called {@code name} (e.g. {@code raw/jira.issue}) under the storage root; it may not exist yet. */
   public static DeltaTable at(DeltaStorage storage, String name) {
     return new DeltaTable(storage, name);
+  }
+
+  /**
+   * Keeps the rows of files this table writes and reads in the cache, and reads from it: for a
+   * table that rewrites its own recent files (copy-on-write merges), not for append-only tables.
+   */
+  public DeltaTable cachingRowsIn(FileRowCache cache) {
+    this.rowCache = java.util.Objects.requireNonNull(cache, "cache");
+    return this;
   }
 
   public String name() { return name; }
@@ -187,10 +197,15 @@ public final class DeltaTable {
       String dir = PartitionPaths.directory(s.partitionColumns(), partition);
       Path dirPath = dir.isEmpty() ? new Path(location) : new Path(location, dir);
       List<DataFile> files = new ArrayList<>();
+      int from = 0;
       for (ParquetFiles.Written w : parquet.write(dirPath, data.iterator(), targetFileBytes,
           () -> "part-" + UUID.randomUUID() + ".c000.snappy.parquet")) {
         String rel = (dir.isEmpty() ? "" : dir + "/") + w.path().getName();
         files.add(new DataFile(rel, partition, w.sizeBytes(), now, w.stats().numRecords(), w.stats().toJson()));
+        // Files are filled in order from the iterator: this one holds the next numRecords rows.
+        int to = from + (int) w.stats().numRecords();
+        rowCache.put(w.path().toString(), data.subList(from, to));
+        from = to;
       }
       return files;
     }, executor)));
@@ -211,7 +226,14 @@ public final class DeltaTable {
     ParquetFiles parquet = new ParquetFiles(s.dataColumns(), storage.hadoopConfiguration());
     int[] dataIdx = s.dataColumns().stream().mapToInt(c -> s.indexOf(c.name())).toArray();
     List<Row> rows = new ArrayList<>();
-    for (Object[] data : parquet.read(new Path(location, file.path()))) {
+    Path path = new Path(location, file.path());
+    List<Object[]> cached = rowCache.get(path.toString()).orElse(null);
+    // Rows cached before a column was added are shorter: read the file again.
+    if (cached == null || (!cached.isEmpty() && cached.get(0).length != dataIdx.length)) {
+      cached = parquet.read(path);
+      rowCache.put(path.toString(), cached);
+    }
+    for (Object[] data : cached) {
       Object[] values = new Object[s.columns().size()];
       for (int i = 0; i < dataIdx.length; i++) values[dataIdx[i]] = data[i];
       for (String p : s.partitionColumns()) values[s.indexOf(p)] = file.partitionValues().get(p);
@@ -256,6 +278,8 @@ public final class DeltaTable {
       try {
         long version = txn.commit(CommitActions.actions(commit), CommitActions.operation(commit), ENGINE_INFO)
             .getVersion();
+        // Removed files are never read again: their rows would only push out live ones.
+        for (DataFile r : commit.removes()) rowCache.invalidate(new Path(location, r.path()).toString());
         log.info("table {}: committed version {} ({}, +{} -{} files, txns {}) in {} ms", name, version,
             commit.kind(), commit.adds().size(), commit.removes().size(), commit.txns(),
             (System.nanoTime() - started) / 1_000_000);

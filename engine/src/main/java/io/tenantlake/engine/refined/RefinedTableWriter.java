@@ -5,6 +5,7 @@ import io.tenantlake.engine.delta.DataFile;
 import io.tenantlake.engine.delta.DeltaCommitException;
 import io.tenantlake.engine.delta.DeltaStorage;
 import io.tenantlake.engine.delta.DeltaTable;
+import io.tenantlake.engine.delta.FileRowCache;
 import io.tenantlake.engine.delta.TableCommit;
 import io.tenantlake.engine.delta.TableSchema;
 import java.util.ArrayList;
@@ -105,12 +106,27 @@ public final class RefinedTableWriter implements AutoCloseable {
    * @param executor where helpers merge partitions (blocking IO); it may be the pool merge is called on
    */
   public static RefinedTableWriter open(DeltaStorage storage, ModelSchema model, MergePolicy policy, Executor executor) {
-    return open(storage, model, policy, executor, null);
+    return open(storage, model, policy, executor, null, FileRowCache.disabled());
+  }
+
+  /**
+   * As {@link #open(DeltaStorage, ModelSchema, MergePolicy, Executor)}, keeping the rows of the
+   * files it writes in {@code cache}: the next merge into those partitions then reads nothing back
+   * from the store (the writer is the table's only writer, so its own files are what is live).
+   */
+  public static RefinedTableWriter open(DeltaStorage storage, ModelSchema model, MergePolicy policy, Executor executor,
+      FileRowCache cache) {
+    return open(storage, model, policy, executor, null, cache);
   }
 
   private static RefinedTableWriter open(DeltaStorage storage, ModelSchema model, MergePolicy policy,
       Executor executor, ExecutorService owned) {
-    DeltaTable table = DeltaTable.at(storage, RefinedTables.tableName(model));
+    return open(storage, model, policy, executor, owned, FileRowCache.disabled());
+  }
+
+  private static RefinedTableWriter open(DeltaStorage storage, ModelSchema model, MergePolicy policy,
+      Executor executor, ExecutorService owned, FileRowCache cache) {
+    DeltaTable table = DeltaTable.at(storage, RefinedTables.tableName(model)).cachingRowsIn(cache);
     TableSchema wanted = table.exists() ? RefinedTables.evolve(table.schema(), model) : RefinedTables.schema(model);
     table.createIfMissing(wanted, Map.of());
     return new RefinedTableWriter(model, table, policy, executor, owned);

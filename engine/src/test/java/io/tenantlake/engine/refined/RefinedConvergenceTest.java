@@ -3,6 +3,7 @@ package io.tenantlake.engine.refined;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tenantlake.engine.delta.DeltaStorage;
+import io.tenantlake.engine.delta.FileRowCache;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,10 +35,11 @@ class RefinedConvergenceTest {
     }
   }
 
-  @ParameterizedTest(name = "seed {0}, max small files {1}")
-  @CsvSource({"1, 2", "2, 50", "3, 4", "4, 1"})
-  void randomHistoriesInRandomBatchesConvergeToTheHighestVersionOfEachEntity(long seed, int maxSmallFiles)
-      throws Exception {
+  /** The row cache (bytes) changes only where rows come from: none, one that evicts all the time, a big one. */
+  @ParameterizedTest(name = "seed {0}, max small files {1}, row cache {2} bytes")
+  @CsvSource({"1, 2, 0", "2, 50, 0", "3, 4, 0", "4, 1, 0", "1, 2, 40000", "2, 50, 67108864", "4, 1, 67108864"})
+  void randomHistoriesInRandomBatchesConvergeToTheHighestVersionOfEachEntity(long seed, int maxSmallFiles,
+      long rowCacheBytes) throws Exception {
     Random rnd = new Random(seed);
     List<Event> events = new ArrayList<>();
     Map<String, Event> winners = new HashMap<>();
@@ -67,7 +69,10 @@ class RefinedConvergenceTest {
     Collections.shuffle(events, rnd);
 
     MergePolicy policy = MergePolicy.defaults().withSmallFiles(8L << 20, maxSmallFiles).withWriteParallelism(2);
-    try (RefinedTableWriter w = RefinedTableWriter.open(DeltaStorage.local(dir), RefinedFixtures.labels("issue_label"), policy)) {
+    FileRowCache cache = new FileRowCache(rowCacheBytes);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (RefinedTableWriter w = RefinedTableWriter.open(DeltaStorage.local(dir), RefinedFixtures.labels("issue_label"), policy,
+        pool, cache)) {
       long txn = 0;
       int applied = 0;
       int dropped = 0;
@@ -99,6 +104,13 @@ class RefinedConvergenceTest {
       }
       assertThat(RefinedFixtures.byEntity(RefinedFixtures.kernelRows(w, Map.of())))
           .isEqualTo(RefinedFixtures.byEntity(expected));
+      if (rowCacheBytes > 1_000_000) {
+        // Every file a merge rewrote was one an earlier merge wrote: none was fetched again.
+        assertThat(cache.hits()).isPositive();
+        assertThat(cache.misses()).isZero();
+      }
+    } finally {
+      pool.shutdown();
     }
   }
 

@@ -70,6 +70,9 @@ public final class FreshnessBenchmark {
       System.out.printf("freshness at %d events/s for %d s (%d events, %d probes, %d not seen): p50 %d ms, p99 %d ms, max %d ms%n",
           rate, seconds, posted, probe, ackedAt.size(), pct(sorted, 50), pct(sorted, 99),
           sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+      List<Long> polls = new ArrayList<>(POLLS);
+      Collections.sort(polls);
+      System.out.printf("poll p50 %d ms p99 %d ms max %d%n", pct(polls, 50), pct(polls, 99), polls.isEmpty() ? -1 : polls.get(polls.size() - 1));
       if (job != null) {
         var status = lake.admin("GET", "/v1/admin/jobs/" + job, null).body();
         System.out.printf("backfill during the run: job %s %s, %d of %d records committed%n", job,
@@ -84,11 +87,15 @@ public final class FreshnessBenchmark {
    * jira_issues row count reaches k, probes 0..k-1 are committed. The count comes from the Delta
    * log alone, so one cheap request per poll sees every probe at once.
    */
+  static final List<Long> POLLS = Collections.synchronizedList(new ArrayList<>());
+
   private static void poll(LocalLake lake, Map<String, Long> ackedAt, List<Long> latencies) {
     long seen = 0;
     while (true) {
       try {
+        long asked = System.nanoTime();
         var r = TenantStateCheck.get(lake, "/v1/tenants/probe", LocalLake.ADMIN_TOKEN);
+        POLLS.add((System.nanoTime() - asked) / 1_000_000);
         if (r.statusCode() == 200) {
           long committed = LocalLake.JSON.readTree(r.body()).path("models").path("jira_issues").path("rows").asLong();
           long now = System.nanoTime();
