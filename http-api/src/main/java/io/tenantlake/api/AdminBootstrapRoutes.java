@@ -30,8 +30,15 @@ final class AdminBootstrapRoutes extends AllDirectives {
   private final BootstrapJobs jobs;
   private final Executor blockingIo;
   private final ActorSystem<?> system;
+  private final java.util.function.Supplier<java.util.Optional<String>> elsewhere;
 
-  AdminBootstrapRoutes(BearerTokens admins, BootstrapJobs jobs, Executor blockingIo, ActorSystem<?> system) {
+  /**
+   * @param elsewhere why this node cannot serve jobs now (the cluster's writer runs on another
+   *     node), or empty when it can: jobs run where the lanes run
+   */
+  AdminBootstrapRoutes(BearerTokens admins, BootstrapJobs jobs, Executor blockingIo, ActorSystem<?> system,
+      java.util.function.Supplier<java.util.Optional<String>> elsewhere) {
+    this.elsewhere = elsewhere;
     this.admins = admins;
     this.jobs = jobs;
     this.blockingIo = blockingIo;
@@ -41,6 +48,11 @@ final class AdminBootstrapRoutes extends AllDirectives {
   Route route() {
     return pathPrefix(PathMatchers.segment("v1").slash("admin"), () -> extractRequest(request -> {
       var problem = admins.check(request.getHeader("Authorization").map(HttpHeader::value));
+      var notHere = problem.isPresent() ? java.util.Optional.<String>empty() : elsewhere.get();
+      if (notHere.isPresent()) {
+        return concat(path("bootstrap", () -> unavailable(request, notHere.get())),
+            pathPrefix("jobs", () -> unavailable(request, notHere.get())));
+      }
       return concat(
           path("bootstrap", () -> post(() -> {
             if (problem.isPresent()) return refuse(request, problem.get());
@@ -60,6 +72,12 @@ final class AdminBootstrapRoutes extends AllDirectives {
                 delete(() -> completeWithFuture(CompletableFuture.supplyAsync(() -> cancel(id), blockingIo))));
           }));
     }));
+  }
+
+  private Route unavailable(org.apache.pekko.http.javadsl.model.HttpRequest request, String reason) {
+    request.discardEntityBytes(system);
+    return complete(JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "not_writer", reason)
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(5L)));
   }
 
   private Route refuse(org.apache.pekko.http.javadsl.model.HttpRequest request, String problem) {

@@ -7,6 +7,7 @@ import io.tenantlake.engine.config.EngineSettings;
 import io.tenantlake.engine.event.EventValidator;
 import io.tenantlake.engine.event.Lane;
 import io.tenantlake.engine.lanes.BackfillLanes;
+import io.tenantlake.sharding.IngestWriter;
 import io.tenantlake.sharding.LaneRates;
 import java.util.Map;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -51,6 +52,22 @@ final class NodeAssembly {
   static final Set<String> KNOWN_ROLES = Set.of(INTAKE, INGEST);
 
   private NodeAssembly() {}
+
+  /** The lanes as the cluster's writer runs them on this node. */
+  record RunningLanes(LiveIngestService ingest) implements IngestWriter.Lanes {
+    @Override
+    public java.util.concurrent.CompletionStage<Done> stop() {
+      return ingest.stop();
+    }
+  }
+
+  /** Without the refined pipeline (which joins), a node still forms its own cluster when told to. */
+  private static void joinSelfIfConfigured(ActorSystem<?> system, Config config) {
+    if (config.getBoolean("tenantlake.cluster.join-self")) {
+      var cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+      cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
+    }
+  }
 
   /** The configured roles, checked: an unknown (say, misspelt) role stops the node. */
   static Set<String> roles(Config config) {
@@ -100,17 +117,27 @@ final class NodeAssembly {
             Lane.BOOTSTRAP.label(), backfill.lane(Lane.BOOTSTRAP.label()).orElseThrow(),
             Lane.IMPORT.label(), backfill.lane(Lane.IMPORT.label()).orElseThrow())), "lane-rates",
             org.apache.pekko.actor.typed.Props.empty());
-        if (config.getBoolean("tenantlake.refined.enabled")) {
-          var refined = io.tenantlake.sharding.RefinedService.start(system, config, settings, registry);
-          LiveIngestService ingest =
-              LiveIngestService.start(system.classicSystem(), settings, aws, registry, refined.afterCommit(), backfill);
+        var refined = config.getBoolean("tenantlake.refined.enabled")
+            ? io.tenantlake.sharding.RefinedService.start(system, config, settings, registry) : null;
+        if (refined == null) joinSelfIfConfigured(system, config);
+        // The lanes run on one ingest node of the cluster at a time: the writer of every table.
+        IngestWriter.Status writer = IngestWriter.init(system, INGEST, () -> new RunningLanes(
+            LiveIngestService.startOpening(system.classicSystem(), settings, aws, registry,
+                refined == null ? Flow::create : refined.openPipeline(), backfill)), blockingIo);
+        java.util.function.LongSupplier maxLag = () -> writer.local()
+            .map(l -> ((RunningLanes) l).ingest().metrics().maxLagMillis()).orElse(-1L);
+        if (refined != null) {
           routes.add(new TenantRoutes(TenantTokens.fromConfig(config.getConfig("tenantlake.auth")), refined,
-              ingest.metrics(), new EventJson(registry), registry, blockingIo, system).route());
-        } else {
-          LiveIngestService.start(system.classicSystem(), settings, aws, registry, Flow.create(), backfill);
+              maxLag, new EventJson(registry), registry, blockingIo, system).route());
         }
+        routes.add(new AdminIngestRoutes(admins, writer, maxLag).route());
         routes.add(new AdminLaneRoutes(admins, backfill, rates, system).route());
-        routes.add(new AdminBootstrapRoutes(admins, backfill.jobs(), blockingIo, system).route());
+        java.util.function.Supplier<java.util.Optional<String>> jobsElsewhere = () -> writer.isLocal()
+            ? java.util.Optional.empty()
+            : java.util.Optional.of("bootstrap jobs run on the cluster's ingest writer, which is "
+                + writer.writerNode().map(n -> "the node at " + n).orElse("not up yet") + ", not this node ("
+                + writer.self() + "): ask it there");
+        routes.add(new AdminBootstrapRoutes(admins, backfill.jobs(), blockingIo, system, jobsElsewhere).route());
       } else {
         log.info("role ingest: tenantlake.ingest.enabled is off, the live lane does not run");
       }

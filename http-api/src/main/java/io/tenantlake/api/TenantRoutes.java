@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.tenantlake.engine.delta.DeltaTable;
 import io.tenantlake.engine.event.EventValidator;
-import io.tenantlake.engine.ingest.IngestMetrics;
 import io.tenantlake.engine.raw.RawTables;
-import io.tenantlake.engine.refined.RefinedTableWriter;
 import io.tenantlake.proto.EntityType;
 import io.tenantlake.proto.EntityTypeRegistry;
 import io.tenantlake.proto.EventJson;
@@ -44,17 +42,18 @@ final class TenantRoutes extends AllDirectives {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
   private final TenantTokens tokens;
   private final RefinedNode refined;
-  private final IngestMetrics ingest;
+  /** The max shard lag of the lanes, -1 on a node that does not run them. */
+  private final java.util.function.LongSupplier maxLag;
   private final EventJson json;
   private final EntityTypeRegistry registry;
   private final Executor blockingIo;
   private final ActorSystem<?> system;
 
-  TenantRoutes(TenantTokens tokens, RefinedNode refined, IngestMetrics ingest, EventJson json,
+  TenantRoutes(TenantTokens tokens, RefinedNode refined, java.util.function.LongSupplier maxLag, EventJson json,
       EntityTypeRegistry registry, Executor blockingIo, ActorSystem<?> system) {
     this.tokens = tokens;
     this.refined = refined;
-    this.ingest = ingest;
+    this.maxLag = maxLag;
     this.json = json;
     this.registry = registry;
     this.blockingIo = blockingIo;
@@ -94,11 +93,11 @@ final class TenantRoutes extends AllDirectives {
       // Each model commits on its own: the entity is committed once every model holds its version.
       long inEveryModel = Long.MAX_VALUE;
       for (String model : refined.modelsByEntityType().getOrDefault(type, List.of())) {
-        RefinedTableWriter table = refined.tables().get(model);
+        DeltaTable table = refined.tables().get(model);
         if (table == null) continue;
         var rows = models.putArray(model);
         long inThisModel = -1;
-        for (Map<String, Object> row : RefinedReader.entityRows(table.table(), tenant, id)) {
+        for (Map<String, Object> row : RefinedReader.entityRows(table, tenant, id)) {
           row.remove("tenant_id");
           // Timestamps as ISO-8601 text, as the proto JSON of payloads writes them.
           row.replaceAll((k, v) -> v instanceof java.time.Instant t ? t.toString() : v);
@@ -153,12 +152,12 @@ final class TenantRoutes extends AllDirectives {
       ObjectNode body = JsonResponses.JSON.createObjectNode();
       body.put("tenant_id", tenant);
       ObjectNode models = body.putObject("models");
-      refined.tables().forEach((model, writer) -> {
-        long[] rf = RefinedReader.tenantRowsAndFiles(writer.table(), tenant);
-        models.putObject(model).put("rows", rf[0]).put("files", rf[1]).put("table_version", writer.table().version());
+      refined.tables().forEach((model, table) -> {
+        long[] rf = RefinedReader.tenantRowsAndFiles(table, tenant);
+        models.putObject(model).put("rows", rf[0]).put("files", rf[1]).put("table_version", table.version());
       });
       body.put("in_flight", s.inFlightKeys()).put("applied", s.applied()).put("dropped_stale", s.droppedStale())
-          .put("dropped_duplicate", s.droppedDuplicate()).put("max_shard_lag_ms", ingest.maxLagMillis());
+          .put("dropped_duplicate", s.droppedDuplicate()).put("max_shard_lag_ms", maxLag.getAsLong());
       return JsonResponses.json(StatusCodes.OK, body);
     }, blockingIo).exceptionally(err -> JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
         "tenant " + tenant + " did not answer: " + err.getMessage()));

@@ -58,8 +58,15 @@ public final class TenantlakeMain {
   public static CompletableFuture<Node> start(Config userConfig, String systemName) {
     // Every node is a cluster node (tenant entities are sharded); these settings must win over
     // Pekko's reference.conf, whatever the class path's order.
-    Config config = com.typesafe.config.ConfigFactory.parseResources("tenantlake-cluster.conf").resolve()
+    // System properties (-Dpekko.remote.artery.canonical.port=...) still win over it.
+    Config layered = com.typesafe.config.ConfigFactory.systemProperties()
+        .withFallback(com.typesafe.config.ConfigFactory.parseResources("tenantlake-cluster.conf").resolve())
         .withFallback(userConfig);
+    // The node's roles are its cluster roles too: the ingest writer is a singleton of the ingest role.
+    java.util.List<String> roles = layered.getStringList("tenantlake.roles").stream()
+        .map(r -> r.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+    Config config = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("pekko.cluster.roles", roles))
+        .withFallback(layered);
     HttpSettings http = HttpSettings.fromConfig(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName, config);
     AtomicBoolean ready = new AtomicBoolean(false);

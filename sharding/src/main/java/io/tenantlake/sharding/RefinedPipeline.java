@@ -41,6 +41,8 @@ public final class RefinedPipeline {
   private final Executor cycleIo;
   private final Executor mergeIo;
   private final FileRowCache rowCache;
+  /** This incarnation of the pipeline, for the tenant entities ({@link TenantEntity.Apply#epoch()}). */
+  private final String epoch = java.util.UUID.randomUUID().toString();
 
   private RefinedPipeline(TenantSharding sharding, ModelRunner models, Map<String, RefinedTableWriter> writers,
       Executor cycleIo, Executor mergeIo, FileRowCache rowCache) {
@@ -89,7 +91,7 @@ public final class RefinedPipeline {
       if (events.isEmpty()) return Source.single(cycle);
       long routing = System.nanoTime();
       return Source.single(events)
-          .via(sharding.router())
+          .via(sharding.router(epoch))
           .fold(new ArrayList<TenantRouter.Routed>(), (all, routed) -> {
             all.add(routed);
             return all;

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts the refined pipeline together on a node: joins the cluster (itself, when configured),
- * starts tenant sharding, checks the models, opens the refined tables, and hands back the flow that
- * follows each raw commit. The model runner and the IO pool close with the node.
+ * starts tenant sharding, checks the models, and hands back how to open the pipeline (on the node
+ * that is the cluster's writer) and the tables to read. The model runner and the pools close with
+ * the node.
  */
 public final class RefinedService {
   private static final Logger log = LoggerFactory.getLogger(RefinedService.class);
@@ -44,10 +45,16 @@ public final class RefinedService {
     ExecutorService partitions = Executors.newFixedThreadPool(policy.writeParallelism(), DaemonThreads.named("refined-partition"));
     io.tenantlake.engine.delta.FileRowCache rowCache =
         new io.tenantlake.engine.delta.FileRowCache(config.getBytes("tenantlake.refined.row-cache-size"));
-    RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges, partitions,
-        rowCache);
-    // Before the live lane: what a crash left in raw but not in the refined tables.
-    pipeline.recover(settings.storage(), org.apache.pekko.stream.Materializer.matFromSystem(system));
+    org.apache.pekko.stream.Materializer materializer = org.apache.pekko.stream.Materializer.matFromSystem(system);
+    // The writers are opened each time this node becomes the cluster's writer: another node may
+    // have committed since (their txn versions and watermarks are read from the tables then).
+    java.util.function.Supplier<Flow<CycleResult, CycleResult, NotUsed>> openPipeline = () -> {
+      RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges,
+          partitions, rowCache);
+      // Before the live lane: what a crash left in raw but not in the refined tables.
+      pipeline.recover(settings.storage(), materializer);
+      return pipeline.flow();
+    };
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-refined", () -> {
       cycle.shutdown();
       merges.shutdown();
@@ -60,7 +67,10 @@ public final class RefinedService {
     for (String type : models.catalog().entityTypes()) {
       byType.put(type, models.catalog().forEntityType(type).stream().map(d -> d.name()).toList());
     }
-    return new RefinedNode(pipeline.flow(), sharding, pipeline.writers(), byType, settings.storage());
+    java.util.Map<String, io.tenantlake.engine.delta.DeltaTable> tables = new java.util.LinkedHashMap<>();
+    models.schemas().forEach((name, schema) -> tables.put(name,
+        io.tenantlake.engine.delta.DeltaTable.at(settings.storage(), io.tenantlake.engine.refined.RefinedTables.tableName(schema))));
+    return new RefinedNode(openPipeline, sharding, tables, byType, settings.storage());
   }
 
 }

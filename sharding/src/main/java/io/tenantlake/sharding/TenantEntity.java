@@ -36,10 +36,16 @@ public final class TenantEntity extends AbstractBehavior<TenantEntity.Command> {
   /**
    * Offer events of this tenant. Per key only an event with a higher version than both the in-flight
    * one and the committed one becomes the winner; equal versions are duplicates, lower ones stale.
+   *
+   * <p>{@code epoch} names the pipeline that offers them (a new one each time the lanes start, on
+   * any node). In-flight events of another epoch belong to a pipeline that stopped before merging
+   * them; the new one re-applies them from raw, so they are dropped first: kept, they would turn
+   * the re-applied events into duplicates that no pipeline merges.
    */
-  public record Apply(List<InFlightEvent> events, ActorRef<Applied> replyTo) implements Command {
+  public record Apply(List<InFlightEvent> events, String epoch, ActorRef<Applied> replyTo) implements Command {
     public Apply {
       events = List.copyOf(events);
+      java.util.Objects.requireNonNull(epoch, "epoch");
     }
   }
 
@@ -98,6 +104,7 @@ public final class TenantEntity extends AbstractBehavior<TenantEntity.Command> {
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final TenantEntitySettings settings;
   private final Map<String, InFlightEvent> inFlight = new HashMap<>();
+  private String epoch;
   private final CommittedVersions committedVersions;
   private long lastMessageNanos = System.nanoTime();
   private boolean passivating;
@@ -130,6 +137,14 @@ public final class TenantEntity extends AbstractBehavior<TenantEntity.Command> {
 
   private Behavior<Command> onApply(Apply apply) {
     touched();
+    if (!apply.epoch().equals(epoch)) {
+      if (!inFlight.isEmpty()) {
+        getContext().getLog().info("tenant {}: pipeline {} replaces {}: dropping {} in-flight events it did not merge"
+            + " (re-applied from raw)", tenantId, apply.epoch(), epoch, inFlight.size());
+        inFlight.clear();
+      }
+      epoch = apply.epoch();
+    }
     Map<String, InFlightEvent> winners = new LinkedHashMap<>();
     int stale = 0;
     int duplicate = 0;

@@ -51,19 +51,23 @@ public final class TenantRouter {
     }
   }
 
-  /** Through the cluster-sharded tenant entities, with the sharding's settings. */
-  public static Flow<List<RawEvent>, Routed, NotUsed> flow(TenantSharding sharding) {
-    return flow(sharding::ref, sharding.system().scheduler(), sharding.settings());
+  /**
+   * Through the cluster-sharded tenant entities, with the sharding's settings.
+   *
+   * @param epoch the offering pipeline's incarnation ({@link TenantEntity.Apply#epoch()})
+   */
+  public static Flow<List<RawEvent>, Routed, NotUsed> flow(TenantSharding sharding, String epoch) {
+    return flow(sharding::ref, sharding.system().scheduler(), sharding.settings(), epoch);
   }
 
   /** Through any tenant entities: {@code entities} maps a tenant id to its entity. */
   public static Flow<List<RawEvent>, Routed, NotUsed> flow(
       Function<String, ? extends RecipientRef<TenantEntity.Command>> entities, Scheduler scheduler,
-      TenantEntitySettings settings) {
+      TenantEntitySettings settings, String epoch) {
     return Flow.<List<RawEvent>>create()
         .mapConcat(TenantRouter::byTenant)
         .mapAsyncUnordered(settings.askParallelism(),
-            group -> route(group.getKey(), group.getValue(), entities.apply(group.getKey()), scheduler, settings));
+            group -> route(group.getKey(), group.getValue(), entities.apply(group.getKey()), scheduler, settings, epoch));
   }
 
   /** The batch's events per tenant, tenants in order of first appearance. */
@@ -92,7 +96,7 @@ public final class TenantRouter {
   }
 
   private static CompletionStage<Routed> route(String tenantId, List<RawEvent> events,
-      RecipientRef<TenantEntity.Command> entity, Scheduler scheduler, TenantEntitySettings settings) {
+      RecipientRef<TenantEntity.Command> entity, Scheduler scheduler, TenantEntitySettings settings, String epoch) {
     Map<String, RawEvent> originals = new HashMap<>();
     List<InFlightEvent> inFlight = new ArrayList<>(events.size());
     for (RawEvent e : events) {
@@ -103,16 +107,16 @@ public final class TenantRouter {
     Outcome outcome = new Outcome();
     CompletionStage<Outcome> chain = CompletableFuture.completedFuture(outcome);
     for (List<InFlightEvent> chunk : chunks(inFlight, settings.maxEventsPerAsk(), settings.maxBytesPerAsk())) {
-      chain = chain.thenCompose(o -> ask(tenantId, chunk, entity, scheduler, settings.askTimeout()).thenApply(o::add));
+      chain = chain.thenCompose(o -> ask(tenantId, chunk, epoch, entity, scheduler, settings.askTimeout()).thenApply(o::add));
     }
     return chain.thenApply(o -> o.routed(tenantId, originals));
   }
 
-  private static CompletionStage<TenantEntity.Applied> ask(String tenantId, List<InFlightEvent> chunk,
+  private static CompletionStage<TenantEntity.Applied> ask(String tenantId, List<InFlightEvent> chunk, String epoch,
       RecipientRef<TenantEntity.Command> entity, Scheduler scheduler, Duration timeout) {
     CompletableFuture<TenantEntity.Applied> result = new CompletableFuture<>();
     AskPattern.<TenantEntity.Command, TenantEntity.Applied>ask(entity,
-            replyTo -> new TenantEntity.Apply(chunk, replyTo), timeout, scheduler)
+            replyTo -> new TenantEntity.Apply(chunk, epoch, replyTo), timeout, scheduler)
         .whenComplete((applied, error) -> {
           if (error == null) {
             result.complete(applied);

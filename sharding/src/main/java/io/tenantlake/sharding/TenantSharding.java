@@ -68,8 +68,8 @@ public final class TenantSharding {
     return system;
   }
 
-  /** {@link TenantRouter#flow(TenantSharding)}. */
-  public Flow<List<RawEvent>, TenantRouter.Routed, NotUsed> router() {
-    return TenantRouter.flow(this);
+  /** {@link TenantRouter#flow(TenantSharding, String)}. */
+  public Flow<List<RawEvent>, TenantRouter.Routed, NotUsed> router(String epoch) {
+    return TenantRouter.flow(this, epoch);
   }
 }

@@ -50,8 +50,8 @@ class SerializationTest {
 
     roundTrip(update);
     roundTrip(delete);
-    roundTrip(new TenantEntity.Apply(List.of(update, delete), applied));
-    roundTrip(new TenantEntity.Apply(List.of(), applied));
+    roundTrip(new TenantEntity.Apply(List.of(update, delete), "epoch-1", applied));
+    roundTrip(new TenantEntity.Apply(List.of(), "epoch-2", applied));
     roundTrip(new TenantEntity.Applied(List.of(update), 3, 2));
     roundTrip(new TenantEntity.Committed(Map.of("jira.issue/A-1", 7L, "confluence.page/P/9", Long.MAX_VALUE)));
     roundTrip(new TenantEntity.GetEntity("jira.issue", "A-1", state));

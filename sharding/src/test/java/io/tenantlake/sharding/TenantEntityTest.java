@@ -49,8 +49,12 @@ class TenantEntityTest {
   }
 
   private TenantEntity.Applied apply(Entity e, List<InFlightEvent> events) {
+    return apply(e, events, "epoch-1");
+  }
+
+  private TenantEntity.Applied apply(Entity e, List<InFlightEvent> events, String epoch) {
     TestProbe<TenantEntity.Applied> probe = testKit.createTestProbe();
-    e.ref().tell(new TenantEntity.Apply(events, probe.getRef()));
+    e.ref().tell(new TenantEntity.Apply(events, epoch, probe.getRef()));
     return probe.receiveMessage();
   }
 
@@ -68,6 +72,24 @@ class TenantEntityTest {
 
   private static List<String> keysAndVersions(List<InFlightEvent> events) {
     return events.stream().map(e -> e.key() + "@" + e.version()).toList();
+  }
+
+  @Test
+  void aNewPipelineReplacesTheInFlightStateOfOneThatStoppedButKeepsCommittedVersions() {
+    Entity e = spawn("t-epoch");
+    apply(e, List.of(ev("t-epoch", "I-1", 3), ev("t-epoch", "I-2", 5)), "pipeline-a");
+    e.ref().tell(new TenantEntity.Committed(Map.of(InFlightEvent.key("jira.issue", "I-2"), 5L)));
+    // The same pipeline offering I-1@3 again: a duplicate.
+    assertThat(apply(e, List.of(ev("t-epoch", "I-1", 3)), "pipeline-a").droppedDuplicate()).isEqualTo(1);
+
+    // Pipeline a stopped before merging I-1@3; pipeline b re-applies it from raw: it wins again,
+    // while I-2@5, committed, stays a duplicate and I-2@4 stays stale.
+    TenantEntity.Applied b = apply(e, List.of(ev("t-epoch", "I-1", 3),
+        ev("t-epoch", "I-2", 5), ev("t-epoch", "I-2", 4)), "pipeline-b");
+    assertThat(keysAndVersions(b.winners())).containsExactly("jira.issue/I-1@3");
+    assertThat(b.droppedDuplicate()).isEqualTo(1);
+    assertThat(b.droppedStale()).isEqualTo(1);
+    assertThat(status(e).inFlightKeys()).isEqualTo(1);
   }
 
   @Test

@@ -53,7 +53,7 @@ class TenantRouterTest {
   }
 
   private static List<TenantRouter.Routed> run(List<List<RawEvent>> batches) throws Exception {
-    return Source.from(batches).via(sharding.router()).runWith(Sink.seq(), testKit.system())
+    return Source.from(batches).via(sharding.router("epoch-1")).runWith(Sink.seq(), testKit.system())
         .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
@@ -169,7 +169,7 @@ class TenantRouterTest {
     List<TenantRouter.Routed> seen = new CopyOnWriteArrayList<>();
     var done = Source.single((List<RawEvent>) batch)
         .via(TenantRouter.flow(t -> t.equals("silent") ? silent.getRef() : (RecipientRef<TenantEntity.Command>) sharding.ref(t),
-            testKit.system().scheduler(), settings))
+            testKit.system().scheduler(), settings, "epoch-1"))
         .runWith(Sink.foreach(seen::add), testKit.system())
         .toCompletableFuture();
 

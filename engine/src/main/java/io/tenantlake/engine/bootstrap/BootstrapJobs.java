@@ -91,6 +91,20 @@ public final class BootstrapJobs {
   /** Called when the pipeline (re)starts: the committed points, then the new hub to send to. */
   public void resumeFrom(Map<String, Positions.Position> committed) {
     checkpoint = Map.copyOf(committed);
+    // Another node may have been the writer since this one read the store: pick up the jobs it
+    // left unfinished, and forget those it finished.
+    List<BootstrapJob> stored = store.all();
+    synchronized (this) {
+      for (BootstrapJob job : stored) {
+        if (!job.state().finished() && !running.containsKey(job.id())) {
+          running.put(job.id(), new JobRun(job));
+          runningIds.add(job.id());
+          log.info("bootstrap job {}: unfinished, resuming it", job.id());
+        } else if (job.state().finished() && running.containsKey(job.id())) {
+          forget(job.id());
+        }
+      }
+    }
   }
 
   public synchronized void attach(Sink<SourceRecord, NotUsed> newHub) {

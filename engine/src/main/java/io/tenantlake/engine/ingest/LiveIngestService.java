@@ -77,6 +77,19 @@ public final class LiveIngestService {
   public static LiveIngestService start(ActorSystem system, EngineSettings settings, AwsClients aws,
       EntityTypeRegistry registry, Flow<RawTableWriter.CycleResult, RawTableWriter.CycleResult, NotUsed> afterCommit,
       Backfill backfill) {
+    return startOpening(system, settings, aws, registry, () -> afterCommit, backfill);
+  }
+
+  /**
+   * @param openAfterCommit opens what follows each raw commit (the refined pipeline); called, on
+   *     a blocking thread, each time the lane (re)starts and before it reads: a restarted lane
+   *     resumes after the raw checkpoint, so what the last one committed to raw but did not pass
+   *     on must be recovered there (the refined pipeline re-applies raw past its watermarks)
+   */
+  public static LiveIngestService startOpening(ActorSystem system, EngineSettings settings, AwsClients aws,
+      EntityTypeRegistry registry,
+      java.util.function.Supplier<Flow<RawTableWriter.CycleResult, RawTableWriter.CycleResult, NotUsed>> openAfterCommit,
+      Backfill backfill) {
     IngestSettings ingest = settings.ingest();
     List<String> streams = ingest.streams().isEmpty() ? new ArrayList<>(registry.streams()) : ingest.streams();
     if (ingest.createStreamsWithShards() > 0) createMissingStreams(aws, streams, ingest.createStreamsWithShards());
@@ -101,6 +114,7 @@ public final class LiveIngestService {
               writer.prepare(registry.names());
               log.info("live ingest: opened {} raw tables, deadletter and checkpoints in {} ms", registry.names().size(),
                   (System.nanoTime() - prepareStarted) / 1_000_000);
+              Flow<RawTableWriter.CycleResult, RawTableWriter.CycleResult, NotUsed> afterCommit = openAfterCommit.get();
               backfill.resumeFrom(writer.checkpoint());
               return RawIngest.lanes(aws.kinesis(), streams, ingest.source(), backfill.source(), decoder, writer,
                       ingest.commit(), ingest.decodeParallelism(), cycles, metrics)

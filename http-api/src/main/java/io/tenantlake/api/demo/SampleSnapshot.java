@@ -72,6 +72,11 @@ public final class SampleSnapshot {
             "{\"entity_type\": \"jira.issue\", \"uri\": \"s3://" + BUCKET + "/" + PREFIX + "\"}"))
         .build();
     HttpResponse<String> answer = HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString());
+    // 503: the node is about to become the cluster's writer (its lanes are starting): as it asks, retry.
+    for (int attempt = 0; answer.statusCode() == 503 && attempt < 30; attempt++) {
+      Thread.sleep(1000L * answer.headers().firstValueAsLong("Retry-After").orElse(2));
+      answer = HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString());
+    }
     System.out.println("POST /v1/admin/bootstrap: " + answer.statusCode() + " " + answer.body());
     if (answer.statusCode() != 202) System.exit(1);
   }

@@ -51,6 +51,7 @@ public final class LocalLake implements AutoCloseable {
   private final TenantlakeMain.Node intake;
   private final URI intakeUri;
   private NodeProcess engine;
+  private final List<Engine> engines = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int enginePort;
   private int engineStarts;
 
@@ -87,25 +88,77 @@ public final class LocalLake implements AutoCloseable {
     return m;
   }
 
+  static final String CLUSTER_PORT = "pekko.remote.artery.canonical.port";
+
+  /** An engine node (role ingest) in its own JVM: its HTTP API and its cluster address. */
+  public record Engine(NodeProcess process, int httpPort, int clusterPort) {
+    public URI uri() {
+      return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    /** The seed address other engines join (the engine's actor system is "tenantlake"). */
+    public String clusterAddress() {
+      return "pekko://tenantlake@127.0.0.1:" + clusterPort;
+    }
+  }
+
   /** Starts the engine node (role ingest) in its own JVM; it resumes from the lake's checkpoints. */
   public void startEngine() throws Exception {
     startEngine(Map.of());
   }
 
-  /** As {@link #startEngine()}, with settings of the test's own (e.g. a smaller commit batch). */
-  public void startEngine(Map<String, String> overrides) throws Exception {
+  /**
+   * As {@link #startEngine()}, with settings of the test's own (e.g. a smaller commit batch). The
+   * node forms a cluster of its own, and this returns once it runs the lanes (it is the writer).
+   */
+  public Engine startEngine(Map<String, String> overrides) throws Exception {
+    Engine e = launchEngine(overrides, null);
+    engine = e.process();
+    enginePort = e.httpPort();
+    awaitWriter(e, Duration.ofSeconds(120));
+    return e;
+  }
+
+  /** Starts another engine node that joins {@code seed}'s cluster; it does not wait for a role. */
+  public Engine startEngineJoining(Engine seed, Map<String, String> overrides) throws Exception {
+    return launchEngine(overrides, seed);
+  }
+
+  private Engine launchEngine(Map<String, String> overrides, Engine seed) throws Exception {
     Map<String, String> props = new LinkedHashMap<>();
-    enginePort = freePort();
-    settings(List.of("ingest"), enginePort).forEach((k, v) -> {
+    int httpPort = freePort();
+    int clusterPort = overrides.containsKey(CLUSTER_PORT) ? Integer.parseInt(overrides.get(CLUSTER_PORT)) : freePort();
+    settings(List.of("ingest"), httpPort).forEach((k, v) -> {
       if (v instanceof List<?> list) {
         for (int i = 0; i < list.size(); i++) props.put(k + "." + i, String.valueOf(list.get(i)));
       } else {
         props.put(k, String.valueOf(v));
       }
     });
+    props.put(CLUSTER_PORT, String.valueOf(clusterPort));
+    if (seed != null) {
+      props.put("tenantlake.cluster.join-self", "false");
+      props.put("pekko.cluster.seed-nodes.0", seed.clusterAddress());
+    }
     props.putAll(overrides);
-    engine = NodeProcess.start("engine-" + (++engineStarts), props,
-        logDir.resolve("engine-" + engineStarts + ".log"), Duration.ofSeconds(90));
+    int n = ++engineStarts;
+    NodeProcess p = NodeProcess.start("engine-" + n, props, logDir.resolve("engine-" + n + ".log"), Duration.ofSeconds(90));
+    Engine e = new Engine(p, httpPort, clusterPort);
+    engines.add(e);
+    return e;
+  }
+
+  /** Waits until the engine says it runs the lanes: the cluster's writer. */
+  public void awaitWriter(Engine e, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      AdminAnswer a = admin(e.uri(), "GET", "/v1/admin/ingest", null);
+      if (a.status() == 200 && a.body().path("writer_here").asBoolean()) return;
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("engine " + e.process() + " did not become the writer within " + within + ": " + a.body());
+      }
+      Thread.sleep(250);
+    }
   }
 
   /** The engine node's HTTP API (tenant state, admin). */
@@ -135,7 +188,12 @@ public final class LocalLake implements AutoCloseable {
 
   /** An admin API call on the engine node: the status and the JSON body. */
   public AdminAnswer admin(String method, String path, String jsonBody) throws Exception {
-    HttpRequest.Builder req = HttpRequest.newBuilder(engineUri().resolve(path)).timeout(Duration.ofSeconds(60))
+    return admin(engineUri(), method, path, jsonBody);
+  }
+
+  /** An admin API call on a given engine node. */
+  public AdminAnswer admin(URI node, String method, String path, String jsonBody) throws Exception {
+    HttpRequest.Builder req = HttpRequest.newBuilder(node.resolve(path)).timeout(Duration.ofSeconds(60))
         .header("Authorization", "Bearer " + ADMIN_TOKEN);
     if (jsonBody == null) {
       req.method(method, HttpRequest.BodyPublishers.noBody());
@@ -182,7 +240,7 @@ public final class LocalLake implements AutoCloseable {
     return DeltaTable.at(storage, table).location();
   }
 
-  static int freePort() throws Exception {
+  public static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
@@ -190,6 +248,7 @@ public final class LocalLake implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    for (Engine e : engines) e.process().close();
     if (engine != null) engine.close();
     intake.stop(Duration.ofSeconds(10));
     kinesis.close();
