@@ -6,6 +6,7 @@ import io.tenantlake.engine.event.RawEvent;
 import io.tenantlake.engine.model.ModelRunner;
 import io.tenantlake.engine.raw.RawTableWriter.CycleResult;
 import io.tenantlake.engine.refined.EntityRows;
+import io.tenantlake.engine.refined.MergeCommitPolicy;
 import io.tenantlake.engine.refined.MergePolicy;
 import io.tenantlake.engine.refined.MergeReport;
 import io.tenantlake.engine.refined.RefinedTableWriter;
@@ -83,8 +84,21 @@ public final class RefinedPipeline {
     return writers;
   }
 
-  /** Passes each raw cycle on once its events are merged into the refined tables. */
+  /** Passes each raw cycle on once its events are merged into the refined tables, one at a time. */
   public Flow<CycleResult, CycleResult, NotUsed> flow() {
+    return flow(MergeCommitPolicy.defaults());
+  }
+
+  /**
+   * As {@link #flow()}, raw cycles gathered into merge batches by the policy: the cycles committed
+   * while a merge runs (and, with a max-age, for that long after the first) are merged as one,
+   * not queued one by one (each would rewrite every partition it touches).
+   */
+  public Flow<CycleResult, CycleResult, NotUsed> flow(MergeCommitPolicy policy) {
+    return io.tenantlake.engine.refined.MergeBatches.flow(policy).via(mergeEach());
+  }
+
+  private Flow<CycleResult, CycleResult, NotUsed> mergeEach() {
     return Flow.<CycleResult>create().flatMapConcat(cycle -> {
       List<RawEvent> events = new ArrayList<>();
       cycle.committedByTable().values().forEach(events::addAll);

@@ -40,6 +40,8 @@ public final class RefinedService {
     TenantSharding sharding = TenantSharding.init(system);
     ModelRunner models = ModelRunner.fromConfig(config, registry);
     MergePolicy policy = MergePolicy.fromConfig(config.getConfig("tenantlake.refined.merge"));
+    io.tenantlake.engine.refined.MergeCommitPolicy commitPolicy =
+        io.tenantlake.engine.refined.MergeCommitPolicy.fromConfig(config.getConfig("tenantlake.refined.commit"));
     ExecutorService cycle = Executors.newSingleThreadExecutor(DaemonThreads.named("refined-cycle"));
     ExecutorService merges = Executors.newFixedThreadPool(Math.max(1, models.schemas().size()), DaemonThreads.named("refined-merge"));
     ExecutorService partitions = Executors.newFixedThreadPool(policy.writeParallelism(), DaemonThreads.named("refined-partition"));
@@ -53,7 +55,7 @@ public final class RefinedService {
           partitions, rowCache);
       // Before the live lane: what a crash left in raw but not in the refined tables.
       pipeline.recover(settings.storage(), materializer);
-      return pipeline.flow();
+      return pipeline.flow(commitPolicy);
     };
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-refined", () -> {
       cycle.shutdown();
@@ -62,7 +64,7 @@ public final class RefinedService {
       models.close();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
-    log.info("refined pipeline ready: {} models, merge {}", models.schemas().size(), policy);
+    log.info("refined pipeline ready: {} models, merge {}, commit {}", models.schemas().size(), policy, commitPolicy);
     java.util.Map<String, java.util.List<String>> byType = new java.util.LinkedHashMap<>();
     for (String type : models.catalog().entityTypes()) {
       byType.put(type, models.catalog().forEntityType(type).stream().map(d -> d.name()).toList());

@@ -9,20 +9,18 @@ import java.util.List;
 /** {@code tenantlake.ingest}: the live lane's source, commit policy and parallelism. */
 public record IngestSettings(boolean enabled, List<String> streams, int createStreamsWithShards,
     KinesisSourceSettings source, CommitPolicy commit, int decodeParallelism, int fileWriteParallelism,
-    Duration progressInterval, int maxEventsPerHandover) {
+    Duration progressInterval) {
 
   public IngestSettings {
     streams = List.copyOf(streams);
     if (decodeParallelism < 1) throw new IllegalArgumentException("tenantlake.ingest.decode-parallelism must be >= 1");
     if (fileWriteParallelism < 1) throw new IllegalArgumentException("tenantlake.ingest.file-write-parallelism must be >= 1");
-    if (maxEventsPerHandover < 1) throw new IllegalArgumentException("tenantlake.ingest.max-events-per-handover must be >= 1");
     if (createStreamsWithShards < 0) throw new IllegalArgumentException("create-streams-with-shards must be >= 0");
   }
 
   public static IngestSettings fromConfig(Config c) {
     return new IngestSettings(c.getBoolean("enabled"), c.getStringList("streams"), c.getInt("create-streams-with-shards"),
         KinesisSourceSettings.fromConfig(c.getConfig("source")), CommitPolicy.fromConfig(c.getConfig("commit")),
-        c.getInt("decode-parallelism"), c.getInt("file-write-parallelism"), c.getDuration("progress-interval"),
-        c.getInt("max-events-per-handover"));
+        c.getInt("decode-parallelism"), c.getInt("file-write-parallelism"), c.getDuration("progress-interval"));
   }
 }

@@ -118,10 +118,7 @@ public final class LiveIngestService {
               backfill.resumeFrom(writer.checkpoint());
               return RawIngest.lanes(aws.kinesis(), streams, ingest.source(), backfill.source(), decoder, writer,
                       ingest.commit(), ingest.decodeParallelism(), cycles, metrics)
-                  // Raw commits go on while the refined merges run: the cycles that wait meanwhile
-                  // are merged as one, not queued one by one (each would rewrite every touched partition).
-                  .batchWeighted(ingest.maxEventsPerHandover(), c -> (long) Math.max(1, c.events()), c -> c,
-                      RawTableWriter.CycleResult::andThen)
+                  // Raw commits go on while what follows runs (it gathers them as it sees fit).
                   .via(afterCommit.addAttributes(Attributes.inputBuffer(1, 1)))
                   .map(cycle -> {
                     backfill.committed(cycle);
