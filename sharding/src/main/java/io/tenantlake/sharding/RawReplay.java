@@ -26,18 +26,29 @@ import java.util.function.Consumer;
  * raw but not yet merged. Re-applying more than needed is harmless: last-write-wins drops it.
  */
 final class RawReplay {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RawReplay.class);
+
   private RawReplay() {}
 
-  /** Calls {@code chunk} with lists of at most {@code chunkSize} events past the watermark; returns how many. */
-  static long eventsAfter(DeltaStorage storage, String entityType, Map<String, String> watermark, int chunkSize,
-      Consumer<List<RawEvent>> chunk) {
+  /**
+   * Calls {@code chunk} with lists of at most {@code chunkSize} events past the watermark; returns
+   * how many.
+   *
+   * @param afterVersion the table version whose commits are all applied (only files that later
+   *     commits added are read), or -1 to read every live file
+   */
+  static long eventsAfter(DeltaStorage storage, String entityType, Map<String, String> watermark, long afterVersion,
+      int chunkSize, Consumer<List<RawEvent>> chunk) {
     DeltaTable table = DeltaTable.at(storage, RawTables.rawTableName(entityType));
     if (!table.exists()) return 0;
     TableSchema s = table.schema();
-    int[] idx = s.columnNames().stream().mapToInt(s::indexOf).toArray();
     long total = 0;
     List<RawEvent> pending = new ArrayList<>();
-    for (DataFile file : table.liveFiles()) {
+    List<DataFile> files = afterVersion < 0 ? table.liveFiles()
+        : table.liveFilesAddedAfter(afterVersion).orElseGet(table::liveFiles);
+    log.info("refined recovery: {} reads {} raw files{}", table.name(), files.size(),
+        afterVersion < 0 ? " (all: no raw version in the watermarks)" : " added after version " + afterVersion);
+    for (DataFile file : files) {
       for (Row row : table.read(file)) {
         RawEvent e = toEvent(row, s);
         String key = Positions.key(e.origin().stream(), e.origin().shardId());

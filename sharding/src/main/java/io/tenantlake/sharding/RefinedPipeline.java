@@ -37,8 +37,8 @@ public final class RefinedPipeline {
   private final ModelRunner models;
   private final Map<String, RefinedTableWriter> writers;
   private final Map<String, Long> nextTxn = new HashMap<>();
-  /** Per model, how far into the raw tables (stream/shard → sequence number) it holds everything. */
-  private final Map<String, Map<String, String>> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per model, how far into the raw tables it holds everything. */
+  private final Map<String, RefinedWatermark> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
   private final Executor cycleIo;
   private final Executor mergeIo;
   private final FileRowCache rowCache;
@@ -55,7 +55,7 @@ public final class RefinedPipeline {
     this.mergeIo = mergeIo;
     writers.forEach((model, w) -> {
       nextTxn.put(model, w.lastTxnVersion() + 1);
-      watermarks.put(model, w.lastWatermark().map(RefinedPipeline::parseWatermark).orElse(Map.of()));
+      watermarks.put(model, w.lastWatermark().map(RefinedWatermark::parse).orElse(RefinedWatermark.NONE));
     });
   }
 
@@ -128,13 +128,17 @@ public final class RefinedPipeline {
     result.failures().forEach(f -> log.warn("model {}: event skipped: {}", f.model(), f.describe()));
     Map<String, List<EntityRows>> byModel = result.rows();
     long modelled = System.nanoTime();
-    String watermark = watermarkJson(cycle.positions());
     List<CompletableFuture<MergeReport>> merges = new ArrayList<>();
     byModel.forEach((model, rows) -> {
       RefinedTableWriter writer = writers.get(model);
       if (writer == null || rows.isEmpty()) return;
       long txn = nextTxn.merge(model, 1L, Long::sum) - 1;
-      merges.add(CompletableFuture.supplyAsync(() -> writer.merge(rows, txn, watermark), mergeIo));
+      RefinedWatermark watermark = watermarks.getOrDefault(model, RefinedWatermark.NONE).advance(cycle);
+      merges.add(CompletableFuture.supplyAsync(() -> {
+        MergeReport report = writer.merge(rows, txn, watermark.toJson());
+        watermarks.put(model, watermark);
+        return report;
+      }, mergeIo));
     });
     List<MergeReport> reports = new ArrayList<>();
     for (CompletableFuture<MergeReport> m : merges) {
@@ -175,22 +179,10 @@ public final class RefinedPipeline {
     long total = 0;
     for (String entityType : models.catalog().entityTypes()) {
       // The lowest point among the models this type feeds: a shard missing from one is replayed whole.
-      Map<String, String> bound = null;
-      for (var def : models.catalog().forEntityType(entityType)) {
-        Map<String, String> w = watermarks.getOrDefault(def.name(), Map.of());
-        if (bound == null) {
-          bound = new HashMap<>(w);
-        } else {
-          Map<String, String> lower = new HashMap<>();
-          for (var e : bound.entrySet()) {
-            String other = w.get(e.getKey());
-            if (other != null) lower.put(e.getKey(), io.tenantlake.engine.raw.Positions.compare(other, e.getValue()) < 0 ? other : e.getValue());
-          }
-          bound = lower;
-        }
-      }
+      RefinedWatermark bound = RefinedWatermark.lowest(models.catalog().forEntityType(entityType).stream()
+          .map(def -> watermarks.getOrDefault(def.name(), RefinedWatermark.NONE)).toList());
       String table = io.tenantlake.engine.raw.RawTables.rawTableName(entityType);
-      long n = RawReplay.eventsAfter(storage, entityType, bound == null ? Map.of() : bound, 20_000, chunk -> {
+      long n = RawReplay.eventsAfter(storage, entityType, bound.positions(), bound.rawVersion(table), 20_000, chunk -> {
         CycleResult replay = new CycleResult(Map.of(table, chunk), 0, 0, 0, 0, Map.of(), Map.of());
         Source.single(replay).via(flow()).runWith(org.apache.pekko.stream.javadsl.Sink.ignore(), materializer)
             .toCompletableFuture().join();
@@ -200,22 +192,5 @@ public final class RefinedPipeline {
     }
     log.info("refined recovery: {} events re-applied in {} ms", total, (System.nanoTime() - started) / 1_000_000);
     return total;
-  }
-
-  static Map<String, String> parseWatermark(String json) {
-    Map<String, String> out = new HashMap<>();
-    try {
-      com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(json).fields()
-          .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      log.warn("unreadable refined watermark, recovering from the start: {}", e.getOriginalMessage());
-    }
-    return out;
-  }
-
-  static String watermarkJson(Map<String, String> positions) {
-    var node = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
-    new java.util.TreeMap<>(positions).forEach(node::put);
-    return node.toString();
   }
 }

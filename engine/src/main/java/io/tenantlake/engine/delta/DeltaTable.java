@@ -169,6 +169,36 @@ public final class DeltaTable {
   }
 
   /**
+   * The live files that commits after {@code version} added, read from the log's commits since
+   * then rather than from the whole snapshot; empty when the log no longer holds all of them
+   * (cleaned up after a checkpoint): then the caller must look at every live file.
+   */
+  public Optional<List<DataFile>> liveFilesAddedAfter(long version) {
+    long latest = version();
+    if (version >= latest) return Optional.of(List.of());
+    Set<String> added = new HashSet<>();
+    try {
+      java.util.Iterator<io.delta.standalone.VersionLog> changes = deltaLog.getChanges(version + 1, true);
+      while (changes.hasNext()) {
+        io.delta.standalone.VersionLog v = changes.next();
+        if (v.getVersion() > latest) break;
+        for (Action a : v.getActions()) {
+          if (a instanceof AddFile add) added.add(PartitionPaths.fromLogPath(add.getPath()));
+        }
+      }
+    } catch (RuntimeException e) {
+      log.info("table {}: the log since version {} is not complete ({}); listing every live file", name, version,
+          e.toString());
+      return Optional.empty();
+    }
+    List<DataFile> out = new ArrayList<>();
+    for (DataFile f : liveFiles()) {
+      if (added.contains(f.path())) out.add(f);
+    }
+    return Optional.of(out);
+  }
+
+  /**
    * Writes rows as new data files, one or more per partition, each up to about
    * {@code targetFileBytes}. Nothing is visible until the files are committed.
    */

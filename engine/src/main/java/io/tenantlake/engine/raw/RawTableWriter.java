@@ -39,8 +39,19 @@ public final class RawTableWriter {
    * @param positions per source partition, the last sequence number of this batch
    * @param checkpoint the lane's checkpoint after this cycle: every partition's committed point and totals
    */
+  /**
+   * @param positions per stream/shard (or lane partition), the last position this cycle committed
+   * @param tableVersions per raw table this cycle committed to, the table version of that commit:
+   *     everything a table held up to it came from this cycle or an earlier one
+   */
   public record CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
-      int commits, long millis, Map<String, String> positions, Map<String, Positions.Position> checkpoint) {
+      int commits, long millis, Map<String, String> positions, Map<String, Positions.Position> checkpoint,
+      Map<String, Long> tableVersions) {
+    public CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
+        int commits, long millis, Map<String, String> positions, Map<String, Positions.Position> checkpoint) {
+      this(committedByTable, deadLetters, skippedAsCommitted, commits, millis, positions, checkpoint, Map.of());
+    }
+
     public int events() {
       return committedByTable.values().stream().mapToInt(List::size).sum();
     }
@@ -56,8 +67,11 @@ public final class RawTableWriter {
       later.committedByTable.forEach((t, list) -> events.computeIfAbsent(t, k -> new ArrayList<>()).addAll(list));
       Map<String, String> upTo = new LinkedHashMap<>(positions);
       later.positions.forEach((k, seq) -> upTo.merge(k, seq, (a, b) -> Positions.compare(a, b) >= 0 ? a : b));
+      Map<String, Long> versions = new LinkedHashMap<>(tableVersions);
+      later.tableVersions.forEach((t, v) -> versions.merge(t, v, Math::max));
       return new CycleResult(events, deadLetters + later.deadLetters, skippedAsCommitted + later.skippedAsCommitted,
-          commits + later.commits, millis + later.millis, upTo, later.checkpoint.isEmpty() ? checkpoint : later.checkpoint);
+          commits + later.commits, millis + later.millis, upTo, later.checkpoint.isEmpty() ? checkpoint : later.checkpoint,
+          versions);
     }
   }
 
@@ -120,6 +134,7 @@ public final class RawTableWriter {
     byTable.forEach((name, records) ->
         futures.add(CompletableFuture.supplyAsync(() -> commitTable(name, records), tableCommits)));
     Map<String, List<RawEvent>> committed = new LinkedHashMap<>();
+    Map<String, Long> versions = new LinkedHashMap<>();
     int dead = 0;
     int skipped = 0;
     int commits = 0;
@@ -134,18 +149,19 @@ public final class RawTableWriter {
       if (o.committed()) commits++;
       if (o.committed() && o.dead() > 0) dead += o.dead();
       if (o.committed() && !o.events().isEmpty()) committed.put(o.table(), o.events());
+      if (o.committed()) versions.put(o.table(), o.version());
     }
     // Only after every table holds its part may the lane's resume point move past it.
     if (commitCheckpoint(lastSeen, counts)) commits++;
     long millis = (System.nanoTime() - started) / 1_000_000;
     CycleResult result = new CycleResult(committed, dead, skipped, commits, millis, Map.copyOf(lastSeen),
-        positionsOf(checkpointName, CheckpointTable.SCHEMA).asMap());
+        positionsOf(checkpointName, CheckpointTable.SCHEMA).asMap(), versions);
     log.debug("raw cycle: {} events, {} dead letters, {} already committed, {} commits in {} ms",
         result.events(), dead, skipped, commits, millis);
     return result;
   }
 
-  private record TableOutcome(String table, boolean committed, List<RawEvent> events, int dead, int skipped) {}
+  private record TableOutcome(String table, boolean committed, List<RawEvent> events, int dead, int skipped, long version) {}
 
   private TableOutcome commitTable(String name, List<Decoded> records) {
     boolean isDead = name.equals(RawTables.DEADLETTER);
@@ -169,7 +185,7 @@ public final class RawTableWriter {
         rows.add(RawTables.deadRow(((Decoded.Dead) d).letter()));
       }
     }
-    if (rows.isEmpty()) return new TableOutcome(name, false, List.of(), 0, skipped);
+    if (rows.isEmpty()) return new TableOutcome(name, false, List.of(), 0, skipped, -1);
     DeltaTable table = table(name, schema);
     List<DataFile> files = table.write(rows, policy.targetFileBytes(), fileWriters);
     TableCommit.Builder commit = TableCommit.append(files).parameter("mode", "Append");
@@ -180,10 +196,11 @@ public final class RawTableWriter {
       // Our positions were behind the log: another writer, or a lost answer. Reload and say so.
       log.warn("table {}: batch already committed ({}); reloading positions", name, already);
       positions.put(name, Positions.load(table));
-      return new TableOutcome(name, false, List.of(), 0, skipped);
+      return new TableOutcome(name, false, List.of(), 0, skipped, -1);
     }
     positions.put(name, next);
-    return new TableOutcome(name, true, isDead ? List.of() : events, isDead ? rows.size() : 0, skipped);
+    return new TableOutcome(name, true, isDead ? List.of() : events, isDead ? rows.size() : 0, skipped,
+        ((CommitOutcome.Committed) outcome).version());
   }
 
   /** The lane's committed points (checkpoint table): per partition, sequence number and totals. */

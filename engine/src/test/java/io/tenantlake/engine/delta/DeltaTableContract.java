@@ -153,6 +153,26 @@ abstract class DeltaTableContract {
   }
 
   @Test
+  void theFilesAddedAfterAVersionComeFromTheCommitsSinceAndAreStillLive() {
+    DeltaTable table = newTable();
+    Instant now = Instant.parse("2026-11-04T00:00:00Z");
+    long first = ((CommitOutcome.Committed) table.commit(TableCommit.append(table.write(List.of(
+        row("a", "1", 1, now), row("b", "1", 1, now)), TARGET)).build())).version();
+    List<DataFile> second = table.write(List.of(row("a", "2", 1, now)), TARGET);
+    table.commit(TableCommit.append(second).build());
+    List<DataFile> third = table.write(List.of(row("c", "1", 1, now), row("a=x%y", "1", 1, now)), TARGET);
+    table.commit(TableCommit.append(third).build());
+
+    List<String> expected = new ArrayList<>();
+    second.forEach(f -> expected.add(f.path()));
+    third.forEach(f -> expected.add(f.path()));
+    assertThat(table.liveFilesAddedAfter(first).orElseThrow()).extracting(DataFile::path)
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(table.liveFilesAddedAfter(table.version()).orElseThrow()).isEmpty();
+    assertThat(table.liveFilesAddedAfter(-1).orElseThrow()).hasSize(table.liveFiles().size());
+  }
+
+  @Test
   void fileStatisticsHoldTheKeyRangeOfEachFile() {
     DeltaTable table = newTable();
     Instant now = Instant.parse("2026-11-03T12:00:00.5Z");
