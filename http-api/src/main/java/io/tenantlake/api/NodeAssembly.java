@@ -127,8 +127,10 @@ final class NodeAssembly {
         java.util.function.LongSupplier maxLag = () -> writer.local()
             .map(l -> ((RunningLanes) l).ingest().metrics().maxLagMillis()).orElse(-1L);
         if (refined != null) {
+          ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), settings.claimCheck().bucket(),
+              settings.claimCheck().prefix(), settings.claimCheck().maxSize());
           routes.add(new TenantRoutes(TenantTokens.fromConfig(config.getConfig("tenantlake.auth")), refined,
-              maxLag, new EventJson(registry), registry, blockingIo, system).route());
+              maxLag, claims, new EventJson(registry), registry, blockingIo, system).route());
         }
         routes.add(new AdminIngestRoutes(admins, writer, maxLag).route());
         routes.add(new AdminLaneRoutes(admins, backfill, rates, system).route());

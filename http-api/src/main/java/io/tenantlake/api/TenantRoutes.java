@@ -44,16 +44,19 @@ final class TenantRoutes extends AllDirectives {
   private final RefinedNode refined;
   /** The max shard lag of the lanes, -1 on a node that does not run them. */
   private final java.util.function.LongSupplier maxLag;
+  private final io.tenantlake.engine.claimcheck.ClaimCheckStore claimChecks;
   private final EventJson json;
   private final EntityTypeRegistry registry;
   private final Executor blockingIo;
   private final ActorSystem<?> system;
 
-  TenantRoutes(TenantTokens tokens, RefinedNode refined, java.util.function.LongSupplier maxLag, EventJson json,
+  TenantRoutes(TenantTokens tokens, RefinedNode refined, java.util.function.LongSupplier maxLag,
+      io.tenantlake.engine.claimcheck.ClaimCheckStore claimChecks, EventJson json,
       EntityTypeRegistry registry, Executor blockingIo, ActorSystem<?> system) {
     this.tokens = tokens;
     this.refined = refined;
     this.maxLag = maxLag;
+    this.claimChecks = claimChecks;
     this.json = json;
     this.registry = registry;
     this.blockingIo = blockingIo;
@@ -120,11 +123,28 @@ final class TenantRoutes extends AllDirectives {
       body.put("version", version);
       body.put("deleted", pendingNewer ? pending.deleted() : committedDeleted);
       body.put("committed", !pendingNewer && inEveryModel == committedVersion);
-      byte[] payload = pendingNewer ? pending.payload() : committedPayload(tenant, type, id, version);
+      byte[] payload = pendingNewer ? inFlightPayload(pending) : committedPayload(tenant, type, id, version);
       body.set("payload", payload == null ? null : payloadJson(entityType.get(), payload));
       return JsonResponses.json(StatusCodes.OK, body);
     }, blockingIo).exceptionally(err -> JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
         "tenant " + tenant + " did not answer: " + err.getMessage()));
+  }
+
+  /**
+   * An in-flight event's payload: inline, or (claim-checked, held by reference) fetched from the
+   * claim-check store and verified. Null when it cannot be had; the rest of the state still answers.
+   */
+  private byte[] inFlightPayload(InFlightEvent pending) {
+    if (pending.payload() != null || pending.payloadRef() == null) return pending.payload();
+    var ref = pending.toRawEvent().event().getPayloadRef();
+    try {
+      return claimChecks.get(ref).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(TenantRoutes.class).warn("tenant {}: claim check {} of in-flight {} {} v{}"
+          + " not readable: {}", pending.tenantId(), ref.getUri(), pending.entityType(), pending.entityId(),
+          pending.version(), e.toString());
+      return null;
+    }
   }
 
   /** The payload of the committed version, from the raw table (files pruned by entity_id statistics). */

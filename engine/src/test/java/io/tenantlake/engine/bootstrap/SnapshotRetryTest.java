@@ -56,7 +56,9 @@ class SnapshotRetryTest {
     List<SnapshotRecord> got = h.read(listing, SnapshotPosition.START, S3Harness.fastRetries(), throughProxy, progress);
     assertThat(proxy.cuts()).isEqualTo(3);
     assertThat(progress.retries()).isEqualTo(3);
-    assertThat(progress.bytesRead()).isGreaterThan(listing.totalBytes());
+    // A re-open starts at the record reached: a partial record is read again, unless the cut fell
+    // on a record boundary (then nothing is).
+    assertThat(progress.bytesRead()).isGreaterThanOrEqualTo(listing.totalBytes());
     assertThat(got).noneMatch(SnapshotRecord::isProblem);
     List<BootstrapRecord> expected = all();
     assertThat(got).hasSize(expected.size());
