@@ -90,36 +90,53 @@ public final class RefinedPipeline {
   }
 
   /**
-   * As {@link #flow()}, raw cycles gathered into merge batches by the policy: the cycles committed
-   * while a merge runs (and, with a max-age, for that long after the first) are merged as one,
-   * not queued one by one (each would rewrite every partition it touches).
+   * As {@link #flow()}, merges committing by the policy. Each raw cycle goes to its tenants'
+   * entities at once (so the tenant state shows its events in flight), then waits to be merged:
+   * the cycles routed while a merge runs (and, with a max-age, for that long after the first) are
+   * merged as one, not queued one by one (each would rewrite every partition it touches).
    */
   public Flow<CycleResult, CycleResult, NotUsed> flow(MergeCommitPolicy policy) {
-    return io.tenantlake.engine.refined.MergeBatches.flow(policy).via(mergeEach());
+    return Flow.<CycleResult>create()
+        .flatMapConcat(this::routed)
+        .via(io.tenantlake.engine.refined.MergeBatches.flow(policy, r -> r.cycle().events(), RoutedCycle::andThen))
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
+          apply(batch);
+          return batch.cycle();
+        }, cycleIo));
   }
 
-  private Flow<CycleResult, CycleResult, NotUsed> mergeEach() {
-    return Flow.<CycleResult>create().flatMapConcat(cycle -> {
-      List<RawEvent> events = new ArrayList<>();
-      cycle.committedByTable().values().forEach(events::addAll);
-      if (events.isEmpty()) return Source.single(cycle);
-      long routing = System.nanoTime();
-      return Source.single(events)
-          .via(sharding.router(epoch))
-          .fold(new ArrayList<TenantRouter.Routed>(), (all, routed) -> {
-            all.add(routed);
-            return all;
-          })
-          .mapAsync(1, routed -> CompletableFuture.supplyAsync(() -> apply(routed, cycle, routing), cycleIo))
-          .map(done -> cycle);
-    });
+  /** Raw cycles after their tenant entities: the winners to merge, and how long routing took. */
+  private record RoutedCycle(CycleResult cycle, List<RawEvent> winners, int tenants, long routingNanos) {
+    RoutedCycle andThen(RoutedCycle later) {
+      List<RawEvent> all = new ArrayList<>(winners);
+      all.addAll(later.winners);
+      return new RoutedCycle(cycle.andThen(later.cycle), all, tenants + later.tenants, routingNanos + later.routingNanos);
+    }
   }
 
-  private List<MergeReport> apply(List<TenantRouter.Routed> routed, CycleResult cycle, long routing) {
-    long routed_ = System.nanoTime();
-    List<RawEvent> winners = new ArrayList<>();
-    routed.forEach(r -> winners.addAll(r.winners()));
+  private Source<RoutedCycle, NotUsed> routed(CycleResult cycle) {
+    List<RawEvent> events = new ArrayList<>();
+    cycle.committedByTable().values().forEach(events::addAll);
+    if (events.isEmpty()) return Source.single(new RoutedCycle(cycle, List.of(), 0, 0));
+    long started = System.nanoTime();
+    return Source.single(events)
+        .via(sharding.router(epoch))
+        .fold(new ArrayList<TenantRouter.Routed>(), (all, routed) -> {
+          all.add(routed);
+          return all;
+        })
+        .map(routed -> {
+          List<RawEvent> winners = new ArrayList<>();
+          routed.forEach(r -> winners.addAll(r.winners()));
+          return new RoutedCycle(cycle, winners, routed.size(), System.nanoTime() - started);
+        });
+  }
+
+  private List<MergeReport> apply(RoutedCycle batch) {
+    CycleResult cycle = batch.cycle();
+    List<RawEvent> winners = batch.winners();
     if (winners.isEmpty()) return List.of();
+    long modelling = System.nanoTime();
     ModelRunner.Result result;
     synchronized (models) {
       result = models.runIsolating(winners);
@@ -152,7 +169,7 @@ public final class RefinedPipeline {
     tellCommitted(winners);
     long merged = System.nanoTime();
     log.info("refined batch: {} events, {} winners, {} tenants; routed in {} ms, models {} ms, merges {} ms (slowest {}); {}",
-        cycle.events(), winners.size(), routed.size(), (routed_ - routing) / 1_000_000, (modelled - routed_) / 1_000_000,
+        cycle.events(), winners.size(), batch.tenants(), batch.routingNanos() / 1_000_000, (modelled - modelling) / 1_000_000,
         (merged - modelled) / 1_000_000, reports.stream().max(java.util.Comparator.comparingLong(MergeReport::millis))
             .map(MergeReport::table).orElse("-"), rowCache);
     return reports;

@@ -14,15 +14,23 @@ public final class MergeBatches {
   private MergeBatches() {}
 
   public static Flow<CycleResult, CycleResult, NotUsed> flow(MergeCommitPolicy policy) {
-    Flow<CycleResult, CycleResult, NotUsed> gather = Flow.create();
-    if (!policy.maxAge().isZero()) {
-      gather = gather.groupedWeightedWithin(policy.maxEvents(), MergeBatches::weight, policy.maxAge())
-          .map(cycles -> cycles.stream().reduce(CycleResult::andThen).orElseThrow());
-    }
-    return gather.batchWeighted(policy.maxEvents(), MergeBatches::weight, c -> c, CycleResult::andThen);
+    return flow(policy, CycleResult::events, CycleResult::andThen);
   }
 
-  private static long weight(CycleResult c) {
-    return Math.max(1, c.events());
+  /**
+   * The same for anything that carries raw cycles (say, cycles already routed to their tenants).
+   *
+   * @param events how many events an element holds (its weight against max-events)
+   * @param combine two elements, the earlier first, as one
+   */
+  public static <T> Flow<T, T, NotUsed> flow(MergeCommitPolicy policy, java.util.function.ToLongFunction<T> events,
+      java.util.function.BinaryOperator<T> combine) {
+    org.apache.pekko.japi.function.Function<T, Long> weight = t -> Math.max(1L, events.applyAsLong(t));
+    Flow<T, T, NotUsed> gather = Flow.create();
+    if (!policy.maxAge().isZero()) {
+      gather = gather.groupedWeightedWithin(policy.maxEvents(), weight, policy.maxAge())
+          .map(items -> items.stream().reduce(combine).orElseThrow());
+    }
+    return gather.batchWeighted(policy.maxEvents(), weight, t -> t, combine::apply);
   }
 }
