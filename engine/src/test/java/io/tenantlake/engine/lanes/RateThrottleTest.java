@@ -63,12 +63,12 @@ class RateThrottleTest {
   }
 
   /** Waits until the count stops moving for 200 ms (at most 10 s) and returns it. */
-  static int settled(java.util.function.IntSupplier count) throws InterruptedException {
+  static long settled(java.util.function.LongSupplier count) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    int last = count.getAsInt();
+    long last = count.getAsLong();
     while (System.nanoTime() < deadline) {
       Thread.sleep(200);
-      int now = count.getAsInt();
+      long now = count.getAsLong();
       if (now == last) return now;
       last = now;
     }
@@ -115,7 +115,7 @@ class RateThrottleTest {
 
       control.setRate(0);
       // The pause arrives through an async callback; on a loaded machine that can take a while.
-      int receivedAtPause = settled(received::size);
+      int receivedAtPause = (int) settled(received::size);
       long sentAtPause = sent.get();
       Thread.sleep(1000);
       assertThat(received).hasSize(receivedAtPause);

@@ -102,21 +102,9 @@ class ThrottleControlTest {
     control.setRate(0);
     // The pause reaches the stage through an async callback: wait until the count settles, then
     // it must stay settled.
-    long settled = awaitSettled(control);
+    long settled = RateThrottleTest.settled(control::passed);
     Thread.sleep(500);
     assertThat(control.passed()).isEqualTo(settled);
-  }
-
-  private static long awaitSettled(ThrottleControl control) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    long last = control.passed();
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      long now = control.passed();
-      if (now == last) return now;
-      last = now;
-    }
-    throw new AssertionError("lane still passing elements 10 s after a pause: " + control);
   }
 
   @Test
