@@ -98,7 +98,7 @@ public final class RefinedPipeline {
   public Flow<CycleResult, CycleResult, NotUsed> flow(MergeCommitPolicy policy) {
     return Flow.<CycleResult>create()
         .flatMapConcat(this::routed)
-        .via(io.tenantlake.engine.refined.MergeBatches.flow(policy, r -> r.cycle().events(), RoutedCycle::andThen))
+        .via(io.tenantlake.engine.refined.MergeBatches.flow(policy, RoutedCycle::cycle, RoutedCycle::andThen))
         .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
           apply(batch);
           return batch.cycle();

@@ -14,23 +14,31 @@ public final class MergeBatches {
   private MergeBatches() {}
 
   public static Flow<CycleResult, CycleResult, NotUsed> flow(MergeCommitPolicy policy) {
-    return flow(policy, CycleResult::events, CycleResult::andThen);
+    return flow(policy, c -> c, CycleResult::andThen);
   }
 
   /**
    * The same for anything that carries raw cycles (say, cycles already routed to their tenants).
    *
-   * @param events how many events an element holds (its weight against max-events)
+   * @param cycle the raw cycle(s) an element carries (its events and their bytes count)
    * @param combine two elements, the earlier first, as one
    */
-  public static <T> Flow<T, T, NotUsed> flow(MergeCommitPolicy policy, java.util.function.ToLongFunction<T> events,
+  public static <T> Flow<T, T, NotUsed> flow(MergeCommitPolicy policy, java.util.function.Function<T, CycleResult> cycle,
       java.util.function.BinaryOperator<T> combine) {
-    org.apache.pekko.japi.function.Function<T, Long> weight = t -> Math.max(1L, events.applyAsLong(t));
+    org.apache.pekko.japi.function.Function<T, Long> weight = t -> weight(policy, cycle.apply(t));
     Flow<T, T, NotUsed> gather = Flow.create();
     if (!policy.maxAge().isZero()) {
-      gather = gather.groupedWeightedWithin(policy.maxEvents(), weight, policy.maxAge())
+      gather = gather.groupedWeightedWithin(MergeCommitPolicy.FULL, weight, policy.maxAge())
           .map(items -> items.stream().reduce(combine).orElseThrow());
     }
-    return gather.batchWeighted(policy.maxEvents(), weight, t -> t, combine::apply);
+    return gather.batchWeighted(MergeCommitPolicy.FULL, weight, t -> t, combine::apply);
+  }
+
+  static long weight(MergeCommitPolicy policy, CycleResult c) {
+    long bytes = 0;
+    for (var events : c.committedByTable().values()) {
+      for (var e : events) bytes += e.weight();
+    }
+    return policy.weight(c.events(), bytes);
   }
 }

@@ -54,7 +54,7 @@ class MergeBatchesTest {
 
   @Test
   void withNoAgeACycleGoesOnAtOnceAndThoseThatWaitForTheMergeGoAsOne() {
-    var probes = run(new MergeCommitPolicy(1000, Duration.ZERO));
+    var probes = run(new MergeCommitPolicy(1000, 1L << 30, Duration.ZERO));
     probes.second().request(1);
     probes.first().sendNext(cycle(10, 1));
     assertThat(probes.second().expectNext().events()).isEqualTo(10);
@@ -69,7 +69,7 @@ class MergeBatchesTest {
 
   @Test
   void aBatchStopsGrowingAtMaxEvents() {
-    var probes = run(new MergeCommitPolicy(10, Duration.ZERO));
+    var probes = run(new MergeCommitPolicy(10, 1L << 30, Duration.ZERO));
     probes.first().sendNext(cycle(6, 1)).sendNext(cycle(6, 2)).sendNext(cycle(3, 3));
     probes.second().request(3);
     // 6 + 6 would be 12: the first batch closes at 6; the rest follow, none past 10 (a single
@@ -81,8 +81,21 @@ class MergeBatchesTest {
   }
 
   @Test
+  void aBatchAlsoStopsGrowingAtMaxBytes() {
+    // Each event weighs 256 bytes here: a cycle of 4 is 1,024 bytes, so 2,600 hold two cycles, not three.
+    var probes = run(new MergeCommitPolicy(1000, 2_600, Duration.ZERO));
+    probes.first().sendNext(cycle(4, 1)).sendNext(cycle(4, 2)).sendNext(cycle(4, 3)).sendNext(cycle(4, 4));
+    probes.second().request(4);
+    List<Integer> sizes = new ArrayList<>();
+    while (sizes.stream().mapToInt(Integer::intValue).sum() < 16) sizes.add(probes.second().expectNext().events());
+    assertThat(sizes).allMatch(n -> n <= 8);
+    assertThat(MergeBatches.weight(new MergeCommitPolicy(1000, 2_600, Duration.ZERO), cycle(4, 5)))
+        .isEqualTo((long) Math.ceil(4 * 256 / 2_600.0 * MergeCommitPolicy.FULL));
+  }
+
+  @Test
   void withAnAgeCyclesGatherEvenWhileTheMergeIsFree() {
-    var probes = run(new MergeCommitPolicy(1000, Duration.ofMillis(400)));
+    var probes = run(new MergeCommitPolicy(1000, 1L << 30, Duration.ofMillis(400)));
     probes.second().request(5);
     probes.first().sendNext(cycle(2, 1)).sendNext(cycle(3, 2));
     CycleResult batch = probes.second().expectNext(Duration.ofSeconds(5));
@@ -92,9 +105,11 @@ class MergeBatchesTest {
 
   @Test
   void rejectsBadSettings() {
-    assertThatThrownBy(() -> new MergeCommitPolicy(0, Duration.ZERO)).hasMessageContaining("max-events");
-    assertThatThrownBy(() -> new MergeCommitPolicy(1, Duration.ofSeconds(-1))).hasMessageContaining("max-age");
-    assertThat(MergeCommitPolicy.fromConfig(com.typesafe.config.ConfigFactory.parseString("max-events = 5, max-age = 2s")))
-        .isEqualTo(new MergeCommitPolicy(5, Duration.ofSeconds(2)));
+    assertThatThrownBy(() -> new MergeCommitPolicy(0, 1, Duration.ZERO)).hasMessageContaining("max-events");
+    assertThatThrownBy(() -> new MergeCommitPolicy(1, 0, Duration.ZERO)).hasMessageContaining("max-bytes");
+    assertThatThrownBy(() -> new MergeCommitPolicy(1, 1, Duration.ofSeconds(-1))).hasMessageContaining("max-age");
+    assertThat(MergeCommitPolicy.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+        "max-events = 5, max-bytes = 1 MiB, max-age = 2s")))
+        .isEqualTo(new MergeCommitPolicy(5, 1L << 20, Duration.ofSeconds(2)));
   }
 }
