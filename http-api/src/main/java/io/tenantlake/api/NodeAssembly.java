@@ -61,7 +61,7 @@ final class NodeAssembly {
     }
   }
 
-  /** Without the refined pipeline (which joins), a node still forms its own cluster when told to. */
+  /** A single node forms its own cluster when told to; others join through seed nodes. */
   private static void joinSelfIfConfigured(ActorSystem<?> system, Config config) {
     if (config.getBoolean("tenantlake.cluster.join-self")) {
       var cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
@@ -117,9 +117,9 @@ final class NodeAssembly {
             Lane.BOOTSTRAP.label(), backfill.lane(Lane.BOOTSTRAP.label()).orElseThrow(),
             Lane.IMPORT.label(), backfill.lane(Lane.IMPORT.label()).orElseThrow())), "lane-rates",
             org.apache.pekko.actor.typed.Props.empty());
+        joinSelfIfConfigured(system, config);
         var refined = config.getBoolean("tenantlake.refined.enabled")
             ? io.tenantlake.sharding.RefinedService.start(system, config, settings, registry) : null;
-        if (refined == null) joinSelfIfConfigured(system, config);
         // The lanes run on one ingest node of the cluster at a time: the writer of every table.
         IngestWriter.Status writer = IngestWriter.init(system, INGEST, () -> new RunningLanes(
             LiveIngestService.startOpening(system.classicSystem(), settings, aws, registry,

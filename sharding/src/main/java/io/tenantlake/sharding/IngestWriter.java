@@ -1,7 +1,6 @@
 package io.tenantlake.sharding;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -93,7 +92,7 @@ public final class IngestWriter extends AbstractBehavior<IngestWriter.Command> {
     public Optional<String> writerNode() {
       return java.util.stream.StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
           .filter(m -> m.status() == MemberStatus.up() && m.hasRole(role))
-          .min(Comparator.comparing((Member m) -> m, (a, b) -> a.isOlderThan(b) ? -1 : b.isOlderThan(a) ? 1 : 0))
+          .min((Member a, Member b) -> a.isOlderThan(b) ? -1 : b.isOlderThan(a) ? 1 : 0)
           .map(m -> m.address().toString());
     }
   }

@@ -14,15 +14,12 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts the refined pipeline together on a node: joins the cluster (itself, when configured),
- * starts tenant sharding, checks the models, and hands back how to open the pipeline (on the node
+ * Puts the refined pipeline together on a node: starts tenant sharding, checks the models, and hands back how to open the pipeline (on the node
  * that is the cluster's writer) and the tables to read. The model runner and the pools close with
  * the node.
  */
@@ -33,10 +30,6 @@ public final class RefinedService {
 
   public static RefinedNode start(ActorSystem<?> system, Config config,
       EngineSettings settings, EntityTypeRegistry registry) {
-    if (config.getBoolean("tenantlake.cluster.join-self")) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
     TenantSharding sharding = TenantSharding.init(system);
     ModelRunner models = ModelRunner.fromConfig(config, registry);
     MergePolicy policy = MergePolicy.fromConfig(config.getConfig("tenantlake.refined.merge"));
