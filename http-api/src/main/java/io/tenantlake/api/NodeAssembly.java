@@ -152,14 +152,16 @@ final class NodeAssembly {
       var claimSettings = settings.claimCheck();
       ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), claimSettings.bucket(), claimSettings.prefix(),
           claimSettings.maxSize());
-      KinesisPublisher publisher = new KinesisPublisher(aws.kinesis(), registry, intakeSettings.publish());
+      KinesisPublisher publisher = new KinesisPublisher(aws.kinesis(), registry, intakeSettings.publish(),
+          intakeSettings.packing());
       IntakeMetrics metrics = new IntakeMetrics();
       EventIntake intake = new EventIntake(new EventValidator(registry), claims, claimSettings, publisher, metrics);
       routes.add(new IntakeRoutes(intakeSettings, producers, intake, new EventJson(registry),
           Materializer.matFromSystem(system)).route());
       IntakeProgressLog.schedule(system, metrics, intakeSettings.progressInterval());
-      log.info("role intake: POST /v1/events ({}, claim checks over {} bytes to s3://{}/{}, publish {})",
-          producers, claimSettings.threshold(), claimSettings.bucket(), claimSettings.prefix(), intakeSettings.publish());
+      log.info("role intake: POST /v1/events ({}, claim checks over {} bytes to s3://{}/{}, publish {}, {})",
+          producers, claimSettings.threshold(), claimSettings.bucket(), claimSettings.prefix(), intakeSettings.publish(),
+          intakeSettings.packing());
     }
     List<String> models = config.getConfigList("tenantlake.models").stream().map(m -> m.getString("name")).toList();
     routes.add(new AdminTablesRoutes(admins, settings.storage(), registry.names(), models,

@@ -8,6 +8,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tenantlake.proto.domain.identity.v1.User;
 import io.tenantlake.proto.domain.jira.v1.Issue;
+import io.tenantlake.engine.event.EventRecords;
+import io.tenantlake.engine.intake.KinesisPublisher;
+import io.tenantlake.engine.intake.ShardMap;
 import io.tenantlake.proto.v1.ChangeEvent;
 import io.tenantlake.proto.v1.EventBatch;
 import io.tenantlake.proto.v1.Op;
@@ -99,9 +102,16 @@ final class IntakeTestSupport {
         GetRecordsResponse r = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
         for (Record record : r.records()) {
           try {
-            ChangeEvent e = ChangeEvent.parseFrom(record.data().asByteArray());
-            out.put(e.getEventId(), new StreamedEvent(stream, shard.shardId(), record.sequenceNumber(),
-                record.partitionKey(), e));
+            byte[] data = record.data().asByteArray();
+            boolean packed = EventRecords.isPacked(data);
+            for (byte[] bytes : packed ? EventRecords.unpack(data) : List.of(data)) {
+              ChangeEvent e = ChangeEvent.parseFrom(bytes);
+              java.math.BigInteger hash = ShardMap.hashKey(KinesisPublisher.partitionKey(e));
+              boolean keyInShard = hash.compareTo(new java.math.BigInteger(shard.hashKeyRange().startingHashKey())) >= 0
+                  && hash.compareTo(new java.math.BigInteger(shard.hashKeyRange().endingHashKey())) <= 0;
+              out.put(e.getEventId(), new StreamedEvent(stream, shard.shardId(), record.sequenceNumber(),
+                  record.partitionKey(), packed, keyInShard, e));
+            }
           } catch (InvalidProtocolBufferException x) {
             throw new AssertionError("a record that is not a ChangeEvent on " + stream, x);
           }
@@ -113,7 +123,12 @@ final class IntakeTestSupport {
     return out;
   }
 
-  record StreamedEvent(String stream, String shardId, String sequenceNumber, String partitionKey, ChangeEvent event) {}
+  /**
+   * An event as read from the stream: the record's shard, sequence number and partition key,
+   * whether the record packed several events, and whether the event's own key hashes into the shard.
+   */
+  record StreamedEvent(String stream, String shardId, String sequenceNumber, String partitionKey, boolean packed,
+      boolean keyInShard, ChangeEvent event) {}
 
   static List<String> statuses(JsonNode body) {
     List<String> out = new ArrayList<>();

@@ -149,6 +149,11 @@ public final class DeltaTable {
     return deltaLog.getCommitInfoAt(version).getUserMetadata();
   }
 
+  /** When a commit was made, by the committing writer's clock (epoch milliseconds). */
+  public long commitTimestampMillis(long version) {
+    return deltaLog.getCommitInfoAt(version).getTimestamp().getTime();
+  }
+
   public List<DataFile> liveFiles() {
     return liveFiles(p -> true);
   }
@@ -290,6 +295,7 @@ public final class DeltaTable {
     long started = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       OptimisticTransaction txn = deltaLog.startTransaction();
+      long opened = System.nanoTime();
       Optional<CommitOutcome> done = CommitActions.alreadyCommitted(name, txn, commit.txns());
       if (done.isPresent()) {
         log.info("table {}: skipping commit, {}", name, done.get());
@@ -306,13 +312,16 @@ public final class DeltaTable {
         }
       }
       try {
+        long checked = System.nanoTime();
         long version = txn.commit(CommitActions.actions(commit), CommitActions.operation(commit), ENGINE_INFO)
             .getVersion();
         // Removed files are never read again: their rows would only push out live ones.
         for (DataFile r : commit.removes()) rowCache.invalidate(new Path(location, r.path()).toString());
-        log.info("table {}: committed version {} ({}, +{} -{} files, txns {}) in {} ms", name, version,
-            commit.kind(), commit.adds().size(), commit.removes().size(), commit.txns(),
-            (System.nanoTime() - started) / 1_000_000);
+        long now = System.nanoTime();
+        log.info("table {}: committed version {} ({}, +{} -{} files, txns {}) in {} ms (snapshot {}, checks {}, log write {})",
+            name, version, commit.kind(), commit.adds().size(), commit.removes().size(), commit.txns(),
+            (now - started) / 1_000_000, (opened - started) / 1_000_000, (checked - opened) / 1_000_000,
+            (now - checked) / 1_000_000);
         return new CommitOutcome.Committed(version, commit.adds().size(), commit.removes().size(), attempt);
       } catch (ConcurrentTransactionException e) {
         // Someone committed the same appId: the next attempt re-reads it and may find ours done.

@@ -62,12 +62,16 @@ public final class RawIngest {
         .via(decodeAndCommit(decoder, writer, policy, decodeParallelism, blockingIo, metrics));
   }
 
-  /** Decode, batch by the policy, commit: the part every lane shares. */
+  /**
+   * Decode, batch by the policy, commit: the part every lane shares. A record's events (several
+   * when the intake packed them) stay together in one batch: they share the record's position, and
+   * a position is committed whole or not at all.
+   */
   public static Flow<SourceRecord, RawTableWriter.CycleResult, NotUsed> decodeAndCommit(RecordDecoder decoder,
       RawTableWriter writer, CommitPolicy policy, int decodeParallelism, Executor blockingIo, IngestMetrics metrics) {
     return Flow.<SourceRecord>create()
-        .mapAsync(decodeParallelism, decoder::decode)
-        .groupedWeightedWithin(policy.maxBytes(), policy.maxRecords(), RawIngest::weight, policy.maxAge())
+        .mapAsync(decodeParallelism, decoder::decodeAll)
+        .via(RecordBatches.flow(policy))
         .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> writer.commit(batch), blockingIo))
         .map(result -> {
           metrics.eventsCommitted.add(result.events());
@@ -79,9 +83,7 @@ public final class RawIngest {
         });
   }
 
-  private static long weight(Decoded d) {
-    return d instanceof Decoded.Event e ? e.event().weight() : 1024;
-  }
+
 
   private static List<SourceRecord> toRecords(ShardBatch batch, IngestMetrics metrics) {
     metrics.lag(batch.stream(), batch.shardId(), batch.millisBehindLatest());
@@ -90,7 +92,7 @@ public final class RawIngest {
     for (var r : batch.records()) {
       Instant arrived = r.approximateArrivalTimestamp() == null ? Instant.now() : r.approximateArrivalTimestamp();
       out.add(new SourceRecord(new Origin(Lane.LIVE, batch.stream(), batch.shardId(), r.sequenceNumber()),
-          r.data().asByteArrayUnsafe(), arrived));
+          r.data().asByteArrayUnsafe(), arrived, null, batch.hashRange()));
     }
     return out;
   }

@@ -1,7 +1,9 @@
 package io.tenantlake.engine.intake;
 
+import io.tenantlake.engine.event.EventRecords;
 import io.tenantlake.proto.EntityTypeRegistry;
 import io.tenantlake.proto.v1.ChangeEvent;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +39,12 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  *       {@code tenant/entity_type/entity_id}, so one entity's events land on one shard in order
  *       (a key longer than Kinesis's 256 characters keeps tenant and type and replaces the id by
  *       its sha256).
+ *   <li>With {@link RecordPacking} on, the events of one publish that a cached shard map puts on
+ *       the same shard share records ({@link EventRecords}): the first event's partition key and
+ *       hash key route the record, so every event in it lands where its own key would. Each
+ *       event of a record gets the record's acknowledgement or failure. A map found stale (Kinesis
+ *       answered with another shard, after a reshard) is reloaded for the next publish; until then
+ *       an entity's events may straddle two sibling shards, which {@code version} makes harmless.
  *   <li>Calls carry at most 500 records and 5 MiB (data plus keys); a record over 1 MiB fails
  *       permanently without a call.
  *   <li>Failed entries (FailedRecordCount: throttling, internal failures) and failed calls
@@ -54,6 +62,7 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  * <p>Thread-safe; one instance per node, sharing the node's Kinesis client.
  */
 public final class KinesisPublisher {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KinesisPublisher.class);
   /** PutRecords limits (AWS and kinesalite). */
   public static final int MAX_RECORDS_PER_CALL = 500;
   public static final long MAX_BYTES_PER_CALL = 5L * 1024 * 1024;
@@ -63,17 +72,32 @@ public final class KinesisPublisher {
   private final KinesisAsyncClient kinesis;
   private final Function<String, java.util.Optional<String>> streamOfType;
   private final PublishPolicy policy;
+  private final RecordPacking packing;
+  private final ShardMaps shardMaps; // null when packing is off
 
+  /** One record per event. */
   public KinesisPublisher(KinesisAsyncClient kinesis, EntityTypeRegistry registry, PublishPolicy policy) {
-    this(kinesis, registry::streamFor, policy);
+    this(kinesis, registry::streamFor, policy, RecordPacking.off());
+  }
+
+  public KinesisPublisher(KinesisAsyncClient kinesis, EntityTypeRegistry registry, PublishPolicy policy,
+      RecordPacking packing) {
+    this(kinesis, registry::streamFor, policy, packing);
   }
 
   /** With an explicit entity_type → stream mapping (tests, future routing). */
   public KinesisPublisher(KinesisAsyncClient kinesis, Function<String, java.util.Optional<String>> streamOfType,
       PublishPolicy policy) {
+    this(kinesis, streamOfType, policy, RecordPacking.off());
+  }
+
+  public KinesisPublisher(KinesisAsyncClient kinesis, Function<String, java.util.Optional<String>> streamOfType,
+      PublishPolicy policy, RecordPacking packing) {
     this.kinesis = Objects.requireNonNull(kinesis, "kinesis");
     this.streamOfType = Objects.requireNonNull(streamOfType, "streamOfType");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.packing = Objects.requireNonNull(packing, "packing");
+    this.shardMaps = packing.enabled() ? new ShardMaps(kinesis, packing.shardMapMaxAge()) : null;
   }
 
   public PublishPolicy policy() {
@@ -87,7 +111,7 @@ public final class KinesisPublisher {
   public CompletionStage<List<PublishResult>> publish(List<ChangeEvent> events) {
     long deadline = System.nanoTime() + policy.deadline().toNanos();
     PublishResult[] results = new PublishResult[events.size()];
-    Map<String, List<Pending>> byStream = new LinkedHashMap<>();
+    Map<String, List<Outgoing>> byStream = new LinkedHashMap<>();
     for (int i = 0; i < events.size(); i++) {
       ChangeEvent event = events.get(i);
       var stream = streamOfType.apply(event.getEntityType());
@@ -103,12 +127,11 @@ public final class KinesisPublisher {
             + MAX_RECORD_BYTES + " fit", true);
         continue;
       }
-      PutRecordsRequestEntry entry = PutRecordsRequestEntry.builder()
-          .partitionKey(key).data(SdkBytes.fromByteArrayUnsafe(data)).build();
-      byStream.computeIfAbsent(stream.get(), s -> new ArrayList<>()).add(new Pending(i, entry, size));
+      byStream.computeIfAbsent(stream.get(), s -> new ArrayList<>()).add(new Outgoing(i, key, data, size - data.length));
     }
     List<CompletableFuture<Void>> runs = new ArrayList<>();
-    byStream.forEach((stream, pending) -> runs.add(new StreamRun(stream, pending, deadline, results).next()));
+    byStream.forEach((stream, outgoing) -> runs.add(records(stream, outgoing)
+        .thenCompose(pending -> new StreamRun(stream, pending, deadline, results).next())));
     return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
         .handle((v, err) -> {
           for (int i = 0; i < results.length; i++) {
@@ -119,6 +142,90 @@ public final class KinesisPublisher {
           }
           return Arrays.asList(results);
         });
+  }
+
+  /** An accepted event on its way: its index in the caller's list, partition key and bytes. */
+  private record Outgoing(int index, String key, byte[] data, long keyBytes) {}
+
+  /** The stream's records: packed per shard when packing is on and the shard map is at hand. */
+  private CompletableFuture<List<Pending>> records(String stream, List<Outgoing> outgoing) {
+    if (shardMaps == null || outgoing.size() == 1) return CompletableFuture.completedFuture(unpacked(outgoing));
+    return shardMaps.get(stream).handle((map, err) -> err != null ? unpacked(outgoing) : packed(map, outgoing));
+  }
+
+  private static List<Pending> unpacked(List<Outgoing> outgoing) {
+    List<Pending> out = new ArrayList<>(outgoing.size());
+    for (Outgoing o : outgoing) out.add(single(o, null));
+    return out;
+  }
+
+  private static Pending single(Outgoing o, ShardMap.Range shard) {
+    PutRecordsRequestEntry entry = PutRecordsRequestEntry.builder()
+        .partitionKey(o.key).data(SdkBytes.fromByteArrayUnsafe(o.data)).build();
+    return new Pending(List.of(o), entry, o.data.length + o.keyBytes, shard, null);
+  }
+
+  /**
+   * Events packed into records per shard of the map, each record keeping its events' order; an
+   * event the map places nowhere, or too large to share, goes alone. A record's explicit hash key
+   * is its first event's, so Kinesis puts it on the shard the map names for all of them.
+   */
+  private List<Pending> packed(ShardMap map, List<Outgoing> outgoing) {
+    List<Pending> out = new ArrayList<>();
+    Map<String, Packer> open = new LinkedHashMap<>();
+    for (Outgoing o : outgoing) {
+      BigInteger hash = ShardMap.hashKey(o.key);
+      var shard = map.shardOf(hash);
+      if (shard.isEmpty() || o.data.length + EventRecords.PER_EVENT_OVERHEAD > packing.maxBytes()) {
+        out.add(single(o, shard.orElse(null)));
+        continue;
+      }
+      Packer p = open.get(shard.get().shardId());
+      if (p != null && !p.fits(o)) {
+        out.add(p.close(map));
+        p = null;
+      }
+      if (p == null) open.put(shard.get().shardId(), p = new Packer(shard.get(), o, hash));
+      p.add(o);
+    }
+    open.values().forEach(p -> out.add(p.close(map)));
+    return out;
+  }
+
+  /** The record being filled for one shard. */
+  private final class Packer {
+    final ShardMap.Range shard;
+    final Outgoing first;
+    final String key;
+    final BigInteger hash;
+    final List<Outgoing> events = new ArrayList<>();
+    long bytes = EventRecords.markerLength();
+
+    Packer(ShardMap.Range shard, Outgoing first, BigInteger hash) {
+      this.shard = shard;
+      this.first = first;
+      this.key = first.key;
+      this.hash = hash;
+    }
+
+    boolean fits(Outgoing o) {
+      return events.size() < packing.maxEvents()
+          && bytes + o.data.length + EventRecords.PER_EVENT_OVERHEAD + first.keyBytes <= packing.maxBytes();
+    }
+
+    void add(Outgoing o) {
+      events.add(o);
+      bytes += o.data.length + EventRecords.PER_EVENT_OVERHEAD;
+    }
+
+    Pending close(ShardMap map) {
+      if (events.size() == 1) return single(events.get(0), shard);
+      byte[] data = EventRecords.pack(events.stream().map(Outgoing::data).toList());
+      PutRecordsRequestEntry entry = PutRecordsRequestEntry.builder().partitionKey(key)
+          .explicitHashKey(hash.toString()).data(SdkBytes.fromByteArrayUnsafe(data)).build();
+      return new Pending(List.copyOf(events), entry, data.length + first.keyBytes,
+          shard, map);
+    }
   }
 
   /**
@@ -133,20 +240,34 @@ public final class KinesisPublisher {
     return hashed.length() <= MAX_PARTITION_KEY_LENGTH ? hashed : "#" + sha256Hex(key);
   }
 
-  /** An event still to publish, at its index in the caller's list. */
+  /**
+   * A record still to publish: its events (with their indices in the caller's list) and, when packed
+   * by a shard map, the shard the map expects it on.
+   */
   private static final class Pending {
-    final int index;
+    final List<Outgoing> events;
     final PutRecordsRequestEntry entry;
     final long size;
+    final ShardMap.Range expectedShard;
+    final ShardMap map;
     int attempts;
     String lastError;
 
-    Pending(int index, PutRecordsRequestEntry entry, long size) {
-      this.index = index;
+    Pending(List<Outgoing> events, PutRecordsRequestEntry entry, long size, ShardMap.Range expectedShard, ShardMap map) {
+      this.events = events;
       this.entry = entry;
       this.size = size;
+      this.expectedShard = expectedShard;
+      this.map = map;
+    }
+
+    boolean settled(PublishResult[] results) {
+      return results[events.get(0).index] != null;
     }
   }
+
+  /** A packed record acknowledged on another shard than its map expected. */
+  private record Landed(Pending record, String shardId, String sequenceNumber) {}
 
   /** The events of one stream: one call in flight, rounds until all are settled. */
   private final class StreamRun {
@@ -183,6 +304,7 @@ public final class KinesisPublisher {
         sent = CompletableFuture.failedFuture(e);
       }
       return sent.handle((response, error) -> settle(call, response, error))
+          .thenCompose(settled -> settled)
           .thenCompose(anyFailed -> anyFailed ? afterBackoff() : next());
     }
 
@@ -199,12 +321,13 @@ public final class KinesisPublisher {
     }
 
     /** Records the outcome of one call; true when some of its entries are to be retried. */
-    private boolean settle(List<Pending> call, PutRecordsResponse response, Throwable error) {
+    private CompletableFuture<Boolean> settle(List<Pending> call, PutRecordsResponse response, Throwable error) {
+      List<Landed> elsewhere = new ArrayList<>();
       if (error != null) {
         Throwable cause = root(error);
         if (!retryable(cause)) {
           for (Pending p : call) fail(p, describe(cause));
-          return false;
+          return CompletableFuture.completedFuture(false);
         }
         for (Pending p : call) {
           p.attempts++;
@@ -217,8 +340,15 @@ public final class KinesisPublisher {
           PutRecordsResultEntry r = i < entries.size() ? entries.get(i) : null;
           p.attempts++;
           if (r != null && r.errorCode() == null && r.sequenceNumber() != null) {
-            results[p.index] = new PublishResult.Acknowledged(stream, r.shardId(), r.sequenceNumber());
             pending.remove(p);
+            if (p.map != null && !p.expectedShard.shardId().equals(r.shardId())) {
+              // A reshard since the map was loaded: some of its events may not belong where it went.
+              shardMaps.stale(p.map, "a record for " + p.expectedShard.shardId() + " went to " + r.shardId());
+              elsewhere.add(new Landed(p, r.shardId(), r.sequenceNumber()));
+            } else {
+              PublishResult ack = new PublishResult.Acknowledged(stream, r.shardId(), r.sequenceNumber());
+              for (Outgoing o : p.events) results[o.index] = ack;
+            }
           } else {
             p.lastError = r == null ? "no result entry for the record" : r.errorCode() + ": " + r.errorMessage();
           }
@@ -226,7 +356,7 @@ public final class KinesisPublisher {
       }
       boolean anyFailed = false;
       for (Pending p : call) {
-        if (results[p.index] != null) continue;
+        if (p.settled(results) || elsewhere.stream().anyMatch(l -> l.record == p)) continue;
         if (p.attempts >= policy.maxAttempts()) {
           fail(p, "not acknowledged after " + p.attempts + " attempts; last error: " + p.lastError);
         } else {
@@ -234,7 +364,36 @@ public final class KinesisPublisher {
         }
       }
       if (!anyFailed) failedRounds = 0;
-      return anyFailed;
+      if (elsewhere.isEmpty()) return CompletableFuture.completedFuture(anyFailed);
+      boolean failed = anyFailed;
+      return shardMaps.get(stream).handle((map, err) -> {
+        for (Landed l : elsewhere) sortOut(l, err == null ? map : null);
+        return failed;
+      });
+    }
+
+    /**
+     * A packed record that Kinesis put on another shard than its (stale) map said. Its events whose
+     * own key belongs to that shard are acknowledged with it; the others go out again, alone, on
+     * their own shard, ahead of anything still to send, and the engine skips their misplaced copies
+     * (it drops packed events whose key lies outside the shard they were read from). So after a
+     * reshard every event is read once, from the shard of its own key, and keeps its entity's order.
+     */
+    private void sortOut(Landed landed, ShardMap fresh) {
+      var range = fresh == null ? java.util.Optional.<ShardMap.Range>empty() : fresh.rangeOf(landed.shardId);
+      if (range.isEmpty()) {
+        fail(landed.record, "put on " + landed.shardId + " after a reshard, and its range could not be listed");
+        return;
+      }
+      PublishResult ack = new PublishResult.Acknowledged(stream, landed.shardId, landed.sequenceNumber);
+      List<Pending> again = new ArrayList<>();
+      for (Outgoing o : landed.record.events) {
+        if (range.get().contains(ShardMap.hashKey(o.key))) results[o.index] = ack;
+        else again.add(single(o, null));
+      }
+      pending.addAll(0, again);
+      log.info("stream {}: a packed record landed on {} after a reshard; {} of its {} events belong elsewhere and go"
+          + " out again on their own shards", stream, landed.shardId, again.size(), landed.record.events.size());
     }
 
     private CompletableFuture<Void> afterBackoff() {
@@ -257,7 +416,8 @@ public final class KinesisPublisher {
     }
 
     private void fail(Pending p, String reason) {
-      results[p.index] = new PublishResult.Failed(reason, false);
+      PublishResult failed = new PublishResult.Failed(reason, false);
+      for (Outgoing o : p.events) results[o.index] = failed;
       pending.remove(p);
     }
 

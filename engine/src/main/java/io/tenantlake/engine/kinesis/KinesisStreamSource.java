@@ -1,5 +1,6 @@
 package io.tenantlake.engine.kinesis;
 
+import io.tenantlake.engine.event.HashRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,7 +48,9 @@ public final class KinesisStreamSource {
         }))
         .mapConcat(shards -> eligible(stream, shards, started, finished));
     return discovered.flatMapMerge(settings.maxShards(), shard -> shardSource(client, stream, shard.shardId(),
-        resumeAfter.get(shard.shardId()), settings, finished));
+        resumeAfter.get(shard.shardId()), settings, finished)
+        .map(batch -> shard.hashKeyRange() == null ? batch : batch.withHashRange(
+            HashRange.of(shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey()))));
   }
 
   /** Shards not started yet whose parents are finished or gone (expired from the stream). */

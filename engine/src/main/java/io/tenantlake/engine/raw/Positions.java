@@ -108,15 +108,22 @@ public final class Positions {
    */
   public static Positions load(DeltaTable table) {
     for (long v = table.version(); v >= 0; v--) {
-      Optional<String> meta = table.commitMetadata(v);
-      if (meta.isEmpty()) continue;
-      try {
-        JsonNode node = JSON.readTree(meta.get()).get(METADATA_KEY);
-        if (node != null && node.isTextual()) return fromJson(node.asText());
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("table " + table.name() + " version " + v + ": unreadable commit metadata", e);
-      }
+      Optional<Positions> at = at(table, v);
+      if (at.isPresent()) return at.get();
     }
     return new Positions();
   }
+
+  /** The positions a commit of the table recorded, if it recorded any. */
+  public static Optional<Positions> at(DeltaTable table, long version) {
+    Optional<String> meta = table.commitMetadata(version);
+    if (meta.isEmpty()) return Optional.empty();
+    try {
+      JsonNode node = JSON.readTree(meta.get()).get(METADATA_KEY);
+      return node != null && node.isTextual() ? Optional.of(fromJson(node.asText())) : Optional.empty();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("table " + table.name() + " version " + version + ": unreadable commit metadata", e);
+    }
+  }
+
 }

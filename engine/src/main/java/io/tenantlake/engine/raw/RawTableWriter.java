@@ -187,7 +187,10 @@ public final class RawTableWriter {
     }
     if (rows.isEmpty()) return new TableOutcome(name, false, List.of(), 0, skipped, -1);
     DeltaTable table = table(name, schema);
+    long t0 = System.nanoTime();
     List<DataFile> files = table.write(rows, policy.targetFileBytes(), fileWriters);
+    log.debug("table {}: {} rows written into {} files in {} ms", name, rows.size(), files.size(),
+        (System.nanoTime() - t0) / 1_000_000);
     TableCommit.Builder commit = TableCommit.append(files).parameter("mode", "Append");
     Positions next = advance(pos, maxSeq, commit);
     commit.metadata(Positions.METADATA_KEY, next.toJson()).metadata("records", Integer.toString(rows.size()));

@@ -5,10 +5,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.tenantlake.engine.claimcheck.ClaimCheckStore;
 import io.tenantlake.engine.event.Decoded;
 import io.tenantlake.engine.event.DeadLetter;
+import io.tenantlake.engine.event.EventRecords;
 import io.tenantlake.engine.event.EventValidator;
+import io.tenantlake.engine.event.HashRange;
 import io.tenantlake.engine.event.Lane;
+import io.tenantlake.engine.event.Origin;
 import io.tenantlake.engine.event.RawEvent;
 import io.tenantlake.engine.event.SourceRecord;
+import io.tenantlake.engine.intake.KinesisPublisher;
+import io.tenantlake.engine.intake.ShardMap;
 import io.tenantlake.proto.EntityType;
 import io.tenantlake.proto.v1.ChangeEvent;
 import io.tenantlake.proto.v1.Op;
@@ -18,6 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.zip.GZIPInputStream;
@@ -29,6 +36,7 @@ import java.util.zip.GZIPInputStream;
  * reason: decoding never throws, so one bad record never stops a shard.
  */
 public final class RecordDecoder {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RecordDecoder.class);
   private final EventValidator validator;
   private final ClaimCheckStore claimChecks;
   private final long maxPayloadBytes;
@@ -39,6 +47,54 @@ public final class RecordDecoder {
     this.maxPayloadBytes = maxPayloadBytes;
   }
 
+  /**
+   * Every event of the record, in order: one for a plain record, each packed event of an
+   * {@link EventRecords} record (its dead letters name the event's place in the record). A packed
+   * record that does not parse is one dead letter. A packed event whose own key lies outside the
+   * record's shard ({@link SourceRecord#shardRange()}) is skipped: the intake put it again where it
+   * belongs (see {@code KinesisPublisher}).
+   */
+  public CompletionStage<List<Decoded>> decodeAll(SourceRecord record) {
+    if (record.problem() != null || !EventRecords.isPacked(record.data())) return decode(record).thenApply(List::of);
+    List<byte[]> events;
+    try {
+      events = EventRecords.unpack(record.data());
+    } catch (InvalidProtocolBufferException e) {
+      return done(dead(record, null, "not a packed event record: " + e.getMessage())).thenApply(List::of);
+    }
+    Origin at = record.origin();
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Decoded>[] decoded = new CompletableFuture[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      String locator = "event " + (i + 1) + " of " + events.size() + " in the record";
+      Origin origin = new Origin(at.lane(), at.stream(), at.shardId(), at.sequenceNumber(), locator);
+      decoded[i] = decode(new SourceRecord(origin, events.get(i), record.arrivedAt())).toCompletableFuture();
+    }
+    return CompletableFuture.allOf(decoded).thenApply(v -> {
+      List<Decoded> out = new ArrayList<>(decoded.length);
+      int misrouted = 0;
+      for (CompletableFuture<Decoded> d : decoded) {
+        Decoded one = d.join();
+        if (record.shardRange() != null && one instanceof Decoded.Event e && !belongs(e, record.shardRange())) {
+          misrouted++;
+        } else {
+          out.add(one);
+        }
+      }
+      if (misrouted > 0) {
+        log.info("{}: {} of {} packed events belong to another shard (packed by a stale shard map during a reshard"
+            + " and put again on their own shard by the intake); skipped here", at, misrouted, events.size());
+      }
+      return out;
+    });
+  }
+
+  /** Whether the event's own partition key hashes into the shard it was read from. */
+  private static boolean belongs(Decoded.Event e, HashRange shard) {
+    return shard.contains(ShardMap.hashKey(KinesisPublisher.partitionKey(e.event().event())));
+  }
+
+  /** One plain record: its event, or a dead letter. */
   public CompletionStage<Decoded> decode(SourceRecord record) {
     if (record.problem() != null) return done(dead(record, null, record.problem()));
     boolean snapshot = record.origin().lane() == Lane.BOOTSTRAP;

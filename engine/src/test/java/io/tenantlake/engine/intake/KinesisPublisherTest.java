@@ -62,6 +62,10 @@ class KinesisPublisherTest {
 
   /** Every record of every shard of the stream, per shard in sequence order. */
   static Map<String, List<Record>> readAll(String stream) {
+    return readAll(sync, stream);
+  }
+
+  static Map<String, List<Record>> readAll(KinesisClient sync, String stream) {
     Map<String, List<Record>> byShard = new HashMap<>();
     for (Shard shard : sync.listShards(b -> b.streamName(stream)).shards()) {
       String it = sync.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())

@@ -7,6 +7,7 @@ import io.tenantlake.engine.delta.DeltaStorage;
 import io.tenantlake.engine.delta.DeltaTable;
 import io.tenantlake.testkit.KernelTableReader;
 import io.tenantlake.engine.event.Decoded;
+import io.tenantlake.engine.event.EventRecords;
 import io.tenantlake.engine.event.EventValidator;
 import io.tenantlake.engine.event.Lane;
 import io.tenantlake.engine.event.Origin;
@@ -19,6 +20,7 @@ import io.tenantlake.proto.v1.Op;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -88,6 +90,54 @@ class RawTableWriterTest {
         .containsEntry("sequence_number", String.format("%056d", 120));
     assertThat((String) dead.get(0).get("reason")).startsWith("not a ChangeEvent protobuf");
     assertThat(new String((byte[]) dead.get(0).get("original"))).isEqualTo("garbage, not protobuf");
+  }
+
+  @Test
+  void aPackedRecordLandsWholeItsBadEventBecomesOneDeadLetterAndAReplaySkipsIt() throws Exception {
+    DeltaStorage storage = DeltaStorage.local(dir);
+    byte[] packed = EventRecords.pack(List.of(issue("t0", "P-1", 1), "not an event".getBytes(), user("t1", "pu"),
+        issue("t0", "P-1", 2)));
+    byte[] damaged = Arrays.copyOf(EventRecords.pack(List.of(issue("t0", "P-2", 1))), 12);
+    List<Decoded> decoded = new ArrayList<>();
+    decoded.addAll(decoder.decodeAll(record("shard-0", 10, packed)).toCompletableFuture().join());
+    decoded.addAll(decoder.decodeAll(record("shard-0", 11, damaged)).toCompletableFuture().join());
+    decoded.addAll(decoder.decodeAll(record("shard-0", 12, issue("t0", "P-3", 1))).toCompletableFuture().join());
+    assertThat(decoded).hasSize(6);
+    assertThat(((Decoded.Dead) decoded.get(1)).letter().reason()).contains("event 2 of 4 in the record");
+    assertThat(((Decoded.Dead) decoded.get(1)).letter().original()).isEqualTo("not an event".getBytes());
+    assertThat(((Decoded.Dead) decoded.get(4)).letter().reason()).startsWith("not a packed event record");
+
+    RawTableWriter writer = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"), Runnable::run, Runnable::run);
+    RawTableWriter.CycleResult first = writer.commit(decoded);
+    assertThat(first.events()).isEqualTo(4);
+    assertThat(first.deadLetters()).isEqualTo(2);
+    RawTableWriter restarted = new RawTableWriter(storage, CommitPolicy.defaults(), CheckpointTable.name("live"), Runnable::run, Runnable::run);
+    assertThat(restarted.commit(decoded).events()).isZero();
+
+    KernelTableReader kernel = new KernelTableReader(Map.of());
+    var issues = kernel.read(DeltaTable.at(storage, "raw/jira.issue").location()).rows();
+    assertThat(issues).extracting(r -> r.get("entity_id") + "@" + r.get("version") + "#" + r.get("sequence_number"))
+        .containsExactlyInAnyOrder("P-1@1#" + String.format("%056d", 10), "P-1@2#" + String.format("%056d", 10),
+            "P-3@1#" + String.format("%056d", 12));
+    assertThat(kernel.read(DeltaTable.at(storage, "raw/identity.user").location()).rows()).hasSize(1);
+    assertThat(kernel.read(DeltaTable.at(storage, "deadletter").location()).rows()).hasSize(2);
+  }
+
+  @Test
+  void aPackedEventOutsideTheShardItWasReadFromIsSkippedAsAMisplacedCopy() throws Exception {
+    byte[] in = issue("t0", "IN", 1);
+    byte[] out = issue("t0", "OUT", 1);
+    java.math.BigInteger inHash = io.tenantlake.engine.intake.ShardMap.hashKey("t0/jira.issue/IN");
+    // A shard holding exactly the first event's hash key, as a child after a split might.
+    var shard = new io.tenantlake.engine.event.HashRange(inHash, inHash);
+    SourceRecord read = new SourceRecord(record("shard-1", 7, null).origin(), EventRecords.pack(List.of(in, out)),
+        Instant.now(), null, shard);
+    List<Decoded> decoded = decoder.decodeAll(read).toCompletableFuture().join();
+    assertThat(decoded).hasSize(1);
+    assertThat(((Decoded.Event) decoded.get(0)).event().event().getEntityId()).isEqualTo("IN");
+    // Without a known range (a lane other than Kinesis) nothing is skipped.
+    assertThat(decoder.decodeAll(record("shard-1", 7, EventRecords.pack(List.of(in, out)))).toCompletableFuture().join())
+        .hasSize(2);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.tenantlake.api.TenantlakeMain;
 import io.tenantlake.engine.delta.DataFile;
 import io.tenantlake.engine.delta.DeltaStorage;
 import io.tenantlake.engine.delta.DeltaTable;
+import io.tenantlake.engine.raw.Positions;
 import io.tenantlake.proto.EventJson;
 import io.tenantlake.proto.v1.ChangeEvent;
 import io.tenantlake.proto.v1.EventBatch;
@@ -218,9 +219,13 @@ public final class LocalLake implements AutoCloseable {
     return t.liveFiles().stream().mapToLong(DataFile::numRecords).sum();
   }
 
+  static final List<String> RAW_TABLES = List.of("raw/jira.issue", "raw/identity.user", "raw/confluence.page",
+      "raw/jira.project");
+
   public long committedRaw() {
-    return committedRows("raw/jira.issue") + committedRows("raw/identity.user") + committedRows("raw/confluence.page")
-        + committedRows("raw/jira.project");
+    long rows = 0;
+    for (String table : RAW_TABLES) rows += committedRows(table);
+    return rows;
   }
 
   /** Waits until the raw tables hold at least {@code rows}; fails with the count reached. */
@@ -235,6 +240,51 @@ public final class LocalLake implements AutoCloseable {
     throw new AssertionError("raw tables hold " + seen + " rows after " + timeout + ", expected " + rows
         + "; engine log " + (engine == null ? "-" : engine.logFile()));
   }
+
+  /**
+   * Waits until the live lane's checkpoint counts at least {@code events} events committed to the
+   * raw tables, and returns when (engine clock, epoch ms) raw held them all: the last raw table
+   * commit before the checkpoint commit that got there (the writer commits a batch's tables, then
+   * its checkpoint), whenever this poll noticed it. Polls only the checkpoint table's newest
+   * commits, so polling costs the engine little.
+   */
+  public long awaitRawCheckpoint(long events, Duration timeout) throws InterruptedException {
+    DeltaTable checkpoints = DeltaTable.at(storage, "_checkpoints/live");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long seen = 0;
+    while (System.nanoTime() < deadline) {
+      long version = checkpoints.version();
+      seen = checkpointEvents(checkpoints, version);
+      if (seen >= events) {
+        long first = version;
+        while (first > 0 && checkpointEvents(checkpoints, first - 1) >= events) first--;
+        long checkpointedAt = checkpoints.commitTimestampMillis(first);
+        long tablesAt = 0;
+        for (String table : RAW_TABLES) {
+          DeltaTable t = DeltaTable.at(storage, table);
+          for (long v = t.version(); v >= 0; v--) {
+            long at = t.commitTimestampMillis(v);
+            if (at <= checkpointedAt) {
+              tablesAt = Math.max(tablesAt, at);
+              break;
+            }
+          }
+        }
+        return tablesAt;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the live checkpoint counts " + seen + " events after " + timeout + ", expected " + events
+        + "; engine log " + (engine == null ? "-" : engine.logFile()));
+  }
+
+  private static long checkpointEvents(DeltaTable checkpoints, long version) {
+    if (version < 0) return 0;
+    return Positions.at(checkpoints, version)
+        .map(p -> p.asMap().values().stream().mapToLong(Positions.Position::records).sum())
+        .orElse(0L);
+  }
+
 
   String tableLocation(String table) {
     return DeltaTable.at(storage, table).location();

@@ -79,15 +79,15 @@ class ReplicationBusTest {
       answers.add(posters.submit(() -> lake.post(batch, protobuf)));
       if (b == 100) putGarbageOnTheJiraStream();
     }
+    // Crash the engine mid-stream, while the producers still post (the engine keeps up with them),
+    // then start it again: it must resume, not repeat.
+    lake.awaitRaw(20_000, Duration.ofMinutes(3));
+    lake.killEngine();
+    long atKill = lake.committedRaw();
     long accepted = 0;
     for (Future<JsonNode> a : answers) accepted += a.get().path("accepted").asLong();
     posters.shutdown();
     assertThat(accepted).isEqualTo(100_000);
-
-    // Crash the engine mid-stream, then start it again: it must resume, not repeat.
-    lake.awaitRaw(20_000, Duration.ofMinutes(3));
-    lake.killEngine();
-    long atKill = lake.committedRaw();
     assertThat(atKill).isLessThan(100_000);
     lake.startEngine(SMALL_BATCHES);
     lake.awaitRaw(100_000, Duration.ofMinutes(5));
