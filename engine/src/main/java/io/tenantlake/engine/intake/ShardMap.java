@@ -1,5 +1,6 @@
 package io.tenantlake.engine.intake;
 
+import io.tenantlake.engine.event.HashRange;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,9 +24,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  */
 public final class ShardMap {
   /** One open shard: its id and inclusive hash-key range. */
-  public record Range(String shardId, BigInteger start, BigInteger end) {
+  public record Range(String shardId, HashRange hashes) {
     public boolean contains(BigInteger hashKey) {
-      return hashKey.compareTo(start) >= 0 && hashKey.compareTo(end) <= 0;
+      return hashes.contains(hashKey);
     }
   }
 
@@ -40,7 +41,7 @@ public final class ShardMap {
 
   private ShardMap(String stream, List<Range> open, List<Range> all, long loadedAtNanos) {
     this.stream = stream;
-    this.open = open.stream().sorted(Comparator.comparing(Range::start)).toList();
+    this.open = open.stream().sorted(Comparator.comparing(r -> r.hashes().start())).toList();
     this.all = all.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Range::shardId, r -> r));
     this.loadedAtNanos = loadedAtNanos;
   }
@@ -55,8 +56,7 @@ public final class ShardMap {
   }
 
   private static Range range(Shard s) {
-    return new Range(s.shardId(), new BigInteger(s.hashKeyRange().startingHashKey()),
-        new BigInteger(s.hashKeyRange().endingHashKey()));
+    return new Range(s.shardId(), HashRange.of(s.hashKeyRange().startingHashKey(), s.hashKeyRange().endingHashKey()));
   }
 
   private static CompletableFuture<List<Shard>> page(KinesisAsyncClient kinesis, ListShardsRequest request, List<Shard> into) {

@@ -1,5 +1,8 @@
 package io.tenantlake.it.bench;
 
+import io.tenantlake.engine.event.EventRecords;
+import io.tenantlake.engine.intake.KinesisPublisher;
+import io.tenantlake.engine.intake.ShardMap;
 import io.tenantlake.proto.EntityTypeRegistry;
 import io.tenantlake.proto.v1.ChangeEvent;
 import io.tenantlake.testkit.LocalKinesis;
@@ -26,6 +29,16 @@ final class EmulatorCeiling {
   private EmulatorCeiling() {}
 
   static double eventsPerSecond(LocalKinesis kinesis, List<ChangeEvent> events, int producers) throws Exception {
+    return eventsPerSecond(kinesis, events, producers, false);
+  }
+
+  /**
+   * @param packed put the events as the intake does with packing on: each call's events that go to
+   *     the same shard share records ({@link EventRecords}), so the emulator moves the same records
+   *     the engine's run moves; the readers count the events in them
+   */
+  static double eventsPerSecond(LocalKinesis kinesis, List<ChangeEvent> events, int producers, boolean packed)
+      throws Exception {
     KinesisClient client = kinesis.client();
     EntityTypeRegistry registry = EntityTypeRegistry.defaults();
     Map<String, List<ChangeEvent>> byStream = events.stream()
@@ -51,7 +64,10 @@ final class EmulatorCeiling {
           while (read.get() < events.size()) {
             String current = it;
             var resp = client.getRecords(b -> b.shardIterator(current).limit(10_000));
-            read.addAndGet(resp.records().size());
+            for (var r : resp.records()) {
+              byte[] data = r.data().asByteArrayUnsafe();
+              read.addAndGet(EventRecords.isPacked(data) ? EventRecords.unpack(data).size() : 1);
+            }
             it = resp.nextShardIterator();
             if (resp.records().isEmpty()) Thread.sleep(200);
           }
@@ -62,10 +78,16 @@ final class EmulatorCeiling {
       byStream.values().forEach(list -> {
         for (int i = 0; i < list.size(); i += 500) calls.add(list.subList(i, Math.min(list.size(), i + 500)));
       });
+      Map<String, ShardMap> maps = new java.util.HashMap<>();
+      for (String stream : byStream.keySet()) maps.put(stream, ShardMap.load(kinesis.asyncClient(), stream).join());
       AtomicLong next = new AtomicLong();
       for (int p = 0; p < producers; p++) {
         tasks.add(pool.submit(() -> {
-          for (long c; (c = next.getAndIncrement()) < calls.size(); ) putAll(client, registry, calls.get((int) c));
+          for (long c; (c = next.getAndIncrement()) < calls.size(); ) {
+            List<ChangeEvent> call = calls.get((int) c);
+            putAll(client, registry.streamFor(call.get(0).getEntityType()).orElseThrow(),
+                packed ? packedEntries(maps.get(registry.streamFor(call.get(0).getEntityType()).orElseThrow()), call) : entries(call));
+          }
           return null;
         }));
       }
@@ -83,13 +105,33 @@ final class EmulatorCeiling {
     return events.size() / ((System.nanoTime() - started) / 1e9);
   }
 
-  private static void putAll(KinesisClient client, EntityTypeRegistry registry, List<ChangeEvent> events) {
-    String stream = registry.streamFor(events.get(0).getEntityType()).orElseThrow();
-    List<PutRecordsRequestEntry> pending = new ArrayList<>();
+  private static List<PutRecordsRequestEntry> entries(List<ChangeEvent> events) {
+    List<PutRecordsRequestEntry> out = new ArrayList<>();
     for (ChangeEvent e : events) {
-      pending.add(PutRecordsRequestEntry.builder().partitionKey(e.getTenantId() + "/" + e.getEntityType() + "/" + e.getEntityId())
+      out.add(PutRecordsRequestEntry.builder().partitionKey(KinesisPublisher.partitionKey(e))
           .data(SdkBytes.fromByteArray(e.toByteArray())).build());
     }
+    return out;
+  }
+
+  /** One record per shard of the call's events (the intake's packing at its defaults for these sizes). */
+  private static List<PutRecordsRequestEntry> packedEntries(ShardMap map, List<ChangeEvent> events) {
+    Map<String, List<ChangeEvent>> byShard = new java.util.LinkedHashMap<>();
+    for (ChangeEvent e : events) {
+      String shard = map.shardOf(ShardMap.hashKey(KinesisPublisher.partitionKey(e))).orElseThrow().shardId();
+      byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(e);
+    }
+    List<PutRecordsRequestEntry> out = new ArrayList<>();
+    for (List<ChangeEvent> group : byShard.values()) {
+      String key = KinesisPublisher.partitionKey(group.get(0));
+      out.add(PutRecordsRequestEntry.builder().partitionKey(key).explicitHashKey(ShardMap.hashKey(key).toString())
+          .data(SdkBytes.fromByteArray(EventRecords.pack(group.stream().map(ChangeEvent::toByteArray).toList()))).build());
+    }
+    return out;
+  }
+
+  private static void putAll(KinesisClient client, String stream, List<PutRecordsRequestEntry> entries) {
+    List<PutRecordsRequestEntry> pending = entries;
     while (!pending.isEmpty()) {
       List<PutRecordsRequestEntry> batch = pending;
       var resp = client.putRecords(b -> b.streamName(stream).records(batch));
@@ -100,4 +142,5 @@ final class EmulatorCeiling {
       pending = failed;
     }
   }
+
 }
