@@ -34,7 +34,7 @@ public final class IngestProgressLog implements AutoCloseable {
     long backfill = metrics.backfillRead.sum();
     if (read == lastRead && committed == lastCommitted && backfill == lastBackfill) return;
     double seconds = intervalMillis / 1000.0;
-    log.info("raw ingest: read {} live records ({}/s) and {} backfill records ({}/s), committed {} events ({}/s), "
+    log.info("raw ingest: read {} Kinesis records ({}/s) and {} backfill records ({}/s), committed {} events ({}/s), "
             + "{} dead letters, {} commits, max shard lag {} ms", read, Math.round((read - lastRead) / seconds),
         backfill, Math.round((backfill - lastBackfill) / seconds), committed,
         Math.round((committed - lastCommitted) / seconds), metrics.deadLetters.sum(), metrics.commits.sum(),
