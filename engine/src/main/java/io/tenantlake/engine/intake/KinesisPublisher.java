@@ -43,8 +43,9 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  *       the same shard share records ({@link EventRecords}): the first event's partition key and
  *       hash key route the record, so every event in it lands where its own key would. Each
  *       event of a record gets the record's acknowledgement or failure. A map found stale (Kinesis
- *       answered with another shard, after a reshard) is reloaded for the next publish; until then
- *       an entity's events may straddle two sibling shards, which {@code version} makes harmless.
+ *       answered with another shard, after a reshard) is reloaded; the events of that record that
+ *       do not belong where it landed are put again on their own shard, and the engine skips their
+ *       misplaced copies, so each entity keeps its order across the reshard.
  *   <li>Calls carry at most 500 records and 5 MiB (data plus keys); a record over 1 MiB fails
  *       permanently without a call.
  *   <li>Failed entries (FailedRecordCount: throttling, internal failures) and failed calls
@@ -177,6 +178,14 @@ public final class KinesisPublisher {
       BigInteger hash = ShardMap.hashKey(o.key);
       var shard = map.shardOf(hash);
       if (shard.isEmpty() || o.data.length + EventRecords.PER_EVENT_OVERHEAD > packing.maxBytes()) {
+        // Earlier events of its shard (perhaps of its entity) go first: close what they fill.
+        if (shard.isEmpty()) {
+          open.values().forEach(p -> out.add(p.close(map)));
+          open.clear();
+        } else {
+          Packer before = open.remove(shard.get().shardId());
+          if (before != null) out.add(before.close(map));
+        }
         out.add(single(o, shard.orElse(null)));
         continue;
       }
@@ -311,11 +320,23 @@ public final class KinesisPublisher {
     /** The first entries in order, within the per-call limits. */
     private List<Pending> takeCall() {
       List<Pending> call = new ArrayList<>();
+      // After a packed record for a shard, what follows for that shard waits for the next call: if
+      // the map was stale, that record's misplaced events are put again first, ahead of any later
+      // event of their entities.
+      java.util.Set<String> packedShards = new java.util.HashSet<>();
+      java.util.Set<String> held = new java.util.HashSet<>();
       long bytes = 0;
       for (Pending p : pending) {
         if (call.size() == MAX_RECORDS_PER_CALL || bytes + p.size > MAX_BYTES_PER_CALL) break;
+        String shard = p.expectedShard == null ? null : p.expectedShard.shardId();
+        boolean waits = shard == null ? !packedShards.isEmpty() : held.contains(shard) || packedShards.contains(shard);
+        if (waits) {
+          if (shard != null) held.add(shard);
+          continue;
+        }
         call.add(p);
         bytes += p.size;
+        if (p.map != null) packedShards.add(shard);
       }
       return call;
     }

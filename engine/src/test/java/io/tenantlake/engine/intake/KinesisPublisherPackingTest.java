@@ -70,6 +70,10 @@ class KinesisPublisherPackingTest {
     List<ChangeEvent> events = new ArrayList<>();
     for (int i = 0; i < 1500; i++) events.add(issue("t-" + (i % 5), "I-" + (i % 60), i + 1, i % 7 == 0 ? 2_000 : 80));
     events.add(700, issue("t-big", "alone", 1, 60 * 1024)); // larger than max-bytes: travels alone
+    // One entity whose middle event travels alone: it must still come after the first.
+    events.add(300, issue("t-1", "ORD", 1, 80));
+    events.add(301, issue("t-1", "ORD", 2, 60 * 1024));
+    events.add(302, issue("t-1", "ORD", 3, 80));
 
     List<PublishResult> results = publish(publisher, events);
     assertThat(results).allMatch(PublishResult::acknowledged);
@@ -96,7 +100,7 @@ class KinesisPublisherPackingTest {
       }
     }
     assertThat(seen).hasSize(events.size());
-    // 1,501 events in about 3 x 15 packed records plus the one that travels alone, not 1,501 records
+    // 1,504 events in about 3 x 15 packed records plus the ones that travel alone, not 1,504 records
     assertThat(records).isLessThan(100);
   }
 
@@ -130,6 +134,7 @@ class KinesisPublisherPackingTest {
     Map<String, String> shardOfEvent = new HashMap<>();
     int misplaced = 0;
     for (var shard : KinesisPublisherTest.readAll(sync, "tenantlake-identity").entrySet()) {
+      Map<String, Long> lastVersion = new HashMap<>();
       for (Record r : shard.getValue()) {
         boolean packed = EventRecords.isPacked(r.data().asByteArray());
         for (ChangeEvent e : eventsOf(r)) {
@@ -139,6 +144,8 @@ class KinesisPublisherPackingTest {
             continue;
           }
           assertThat(shardOfEvent.put(e.getEventId(), shard.getKey())).as("%s read twice", e.getEventId()).isNull();
+          Long previous = lastVersion.put(KinesisPublisher.partitionKey(e), e.getVersion());
+          if (previous != null) assertThat(e.getVersion()).as("order of %s", e.getEntityId()).isGreaterThan(previous);
         }
       }
     }
