@@ -31,9 +31,10 @@ final class IntakeProgressLog implements Runnable {
     IntakeMetrics.Snapshot d = now.minus(last);
     last = now;
     if (d.requests() == 0) return;
-    log.info("intake, last {} s: {} requests ({} refused whole), events {} accepted, {} rejected, {} unavailable, "
-            + "{} claim checks; since start {} accepted, {} rejected, {} unavailable",
-        interval.toSeconds(), d.requests(), d.refusedRequests(), d.accepted(), d.rejected(), d.unavailable(),
-        d.claimChecks(), now.accepted(), now.rejected(), now.unavailable());
+    log.info("intake, last {} s: {} requests ({} refused whole), events {} accepted (in {} Kinesis records), {} rejected,"
+            + " {} unavailable, {} claim checks, {} put again after a reshard; since start {} accepted, {} rejected,"
+            + " {} unavailable",
+        interval.toSeconds(), d.requests(), d.refusedRequests(), d.accepted(), d.kinesisRecords(), d.rejected(),
+        d.unavailable(), d.claimChecks(), d.putAgain(), now.accepted(), now.rejected(), now.unavailable());
   }
 }

@@ -152,9 +152,9 @@ final class NodeAssembly {
       var claimSettings = settings.claimCheck();
       ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), claimSettings.bucket(), claimSettings.prefix(),
           claimSettings.maxSize());
-      KinesisPublisher publisher = new KinesisPublisher(aws.kinesis(), registry, intakeSettings.publish(),
-          intakeSettings.packing());
       IntakeMetrics metrics = new IntakeMetrics();
+      KinesisPublisher publisher = new KinesisPublisher(aws.kinesis(), registry, intakeSettings.publish(),
+          intakeSettings.packing(), metrics);
       EventIntake intake = new EventIntake(new EventValidator(registry), claims, claimSettings, publisher, metrics);
       routes.add(new IntakeRoutes(intakeSettings, producers, intake, new EventJson(registry),
           Materializer.matFromSystem(system)).route());

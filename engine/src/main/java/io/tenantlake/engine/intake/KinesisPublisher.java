@@ -75,15 +75,17 @@ public final class KinesisPublisher {
   private final PublishPolicy policy;
   private final RecordPacking packing;
   private final ShardMaps shardMaps; // null when packing is off
+  private final IntakeMetrics metrics;
 
   /** One record per event. */
   public KinesisPublisher(KinesisAsyncClient kinesis, EntityTypeRegistry registry, PublishPolicy policy) {
     this(kinesis, registry::streamFor, policy, RecordPacking.off());
   }
 
+  /** Counting records and re-puts into the node's intake metrics. */
   public KinesisPublisher(KinesisAsyncClient kinesis, EntityTypeRegistry registry, PublishPolicy policy,
-      RecordPacking packing) {
-    this(kinesis, registry::streamFor, policy, packing);
+      RecordPacking packing, IntakeMetrics metrics) {
+    this(kinesis, registry::streamFor, policy, packing, metrics);
   }
 
   /** With an explicit entity_type → stream mapping (tests, future routing). */
@@ -94,6 +96,12 @@ public final class KinesisPublisher {
 
   public KinesisPublisher(KinesisAsyncClient kinesis, Function<String, java.util.Optional<String>> streamOfType,
       PublishPolicy policy, RecordPacking packing) {
+    this(kinesis, streamOfType, policy, packing, new IntakeMetrics());
+  }
+
+  public KinesisPublisher(KinesisAsyncClient kinesis, Function<String, java.util.Optional<String>> streamOfType,
+      PublishPolicy policy, RecordPacking packing, IntakeMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.kinesis = Objects.requireNonNull(kinesis, "kinesis");
     this.streamOfType = Objects.requireNonNull(streamOfType, "streamOfType");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -362,6 +370,7 @@ public final class KinesisPublisher {
           p.attempts++;
           if (r != null && r.errorCode() == null && r.sequenceNumber() != null) {
             pending.remove(p);
+            metrics.kinesisRecords.increment();
             if (p.map != null && !p.expectedShard.shardId().equals(r.shardId())) {
               // A reshard since the map was loaded: some of its events may not belong where it went.
               shardMaps.stale(p.map, "a record for " + p.expectedShard.shardId() + " went to " + r.shardId());
@@ -413,6 +422,7 @@ public final class KinesisPublisher {
         else again.add(single(o, null));
       }
       pending.addAll(0, again);
+      metrics.putAgain.add(again.size());
       log.info("stream {}: a packed record landed on {} after a reshard; {} of its {} events belong elsewhere and go"
           + " out again on their own shards", stream, landed.shardId, again.size(), landed.record.events.size());
     }

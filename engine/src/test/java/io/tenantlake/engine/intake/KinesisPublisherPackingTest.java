@@ -66,7 +66,9 @@ class KinesisPublisherPackingTest {
   @Test
   void eventsShareRecordsPerShardEachOnItsOwnKeysShardInOrder() throws Exception {
     kinesis.createStream("tenantlake-jira", 3);
-    KinesisPublisher publisher = new KinesisPublisher(kinesis.asyncClient(), EntityTypeRegistry.defaults(), FAST, PACKING);
+    IntakeMetrics metrics = new IntakeMetrics();
+    KinesisPublisher publisher = new KinesisPublisher(kinesis.asyncClient(), EntityTypeRegistry.defaults(), FAST, PACKING,
+        metrics);
     List<ChangeEvent> events = new ArrayList<>();
     for (int i = 0; i < 1500; i++) events.add(issue("t-" + (i % 5), "I-" + (i % 60), i + 1, i % 7 == 0 ? 2_000 : 80));
     events.add(700, issue("t-big", "alone", 1, 60 * 1024)); // larger than max-bytes: travels alone
@@ -102,13 +104,15 @@ class KinesisPublisherPackingTest {
     assertThat(seen).hasSize(events.size());
     // 1,504 events in about 3 x 15 packed records plus the ones that travel alone, not 1,504 records
     assertThat(records).isLessThan(100);
+    assertThat(metrics.kinesisRecords.sum()).isEqualTo(records);
   }
 
   @Test
   void afterAReshardEventsPackedByTheStaleMapArePutAgainOnTheShardOfTheirOwnKey() throws Exception {
     kinesis.createStream("tenantlake-identity", 1);
+    IntakeMetrics metrics = new IntakeMetrics();
     KinesisPublisher publisher = new KinesisPublisher(kinesis.asyncClient(), t -> java.util.Optional.of("tenantlake-identity"),
-        FAST, PACKING);
+        FAST, PACKING, metrics);
     List<ChangeEvent> sent = new ArrayList<>();
     List<PublishResult> results = new ArrayList<>();
     List<ChangeEvent> first = batch(0);
@@ -150,6 +154,7 @@ class KinesisPublisherPackingTest {
       }
     }
     assertThat(misplaced).as("the stale map misplaced some events (the test's premise)").isPositive();
+    assertThat(metrics.putAgain.sum()).isEqualTo(misplaced);
     assertThat(shardOfEvent).hasSize(sent.size());
     for (int i = 0; i < sent.size(); i++) {
       var ack = (PublishResult.Acknowledged) results.get(i);
