@@ -1,9 +1,10 @@
 package io.tenantlake.engine.intake;
 
 import io.tenantlake.engine.event.EventRecords;
+import io.tenantlake.engine.intake.PendingRecords.Outgoing;
+import io.tenantlake.engine.intake.PendingRecords.Pending;
 import io.tenantlake.proto.EntityTypeRegistry;
 import io.tenantlake.proto.v1.ChangeEvent;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,11 +22,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -153,96 +152,11 @@ public final class KinesisPublisher {
         });
   }
 
-  /** An accepted event on its way: its index in the caller's list, partition key and bytes. */
-  private record Outgoing(int index, String key, byte[] data, long keyBytes) {}
-
   /** The stream's records: packed per shard when packing is on and the shard map is at hand. */
   private CompletableFuture<List<Pending>> records(String stream, List<Outgoing> outgoing) {
-    if (shardMaps == null || outgoing.size() == 1) return CompletableFuture.completedFuture(unpacked(outgoing));
-    return shardMaps.get(stream).handle((map, err) -> err != null ? unpacked(outgoing) : packed(map, outgoing));
-  }
-
-  private static List<Pending> unpacked(List<Outgoing> outgoing) {
-    List<Pending> out = new ArrayList<>(outgoing.size());
-    for (Outgoing o : outgoing) out.add(single(o, null));
-    return out;
-  }
-
-  private static Pending single(Outgoing o, ShardMap.Range shard) {
-    PutRecordsRequestEntry entry = PutRecordsRequestEntry.builder()
-        .partitionKey(o.key).data(SdkBytes.fromByteArrayUnsafe(o.data)).build();
-    return new Pending(List.of(o), entry, o.data.length + o.keyBytes, shard, null);
-  }
-
-  /**
-   * Events packed into records per shard of the map, each record keeping its events' order; an
-   * event the map places nowhere, or too large to share, goes alone. A record's explicit hash key
-   * is its first event's, so Kinesis puts it on the shard the map names for all of them.
-   */
-  private List<Pending> packed(ShardMap map, List<Outgoing> outgoing) {
-    List<Pending> out = new ArrayList<>();
-    Map<String, Packer> open = new LinkedHashMap<>();
-    for (Outgoing o : outgoing) {
-      BigInteger hash = ShardMap.hashKey(o.key);
-      var shard = map.shardOf(hash);
-      if (shard.isEmpty() || o.data.length + EventRecords.PER_EVENT_OVERHEAD > packing.maxBytes()) {
-        // Earlier events of its shard (perhaps of its entity) go first: close what they fill.
-        if (shard.isEmpty()) {
-          open.values().forEach(p -> out.add(p.close(map)));
-          open.clear();
-        } else {
-          Packer before = open.remove(shard.get().shardId());
-          if (before != null) out.add(before.close(map));
-        }
-        out.add(single(o, shard.orElse(null)));
-        continue;
-      }
-      Packer p = open.get(shard.get().shardId());
-      if (p != null && !p.fits(o)) {
-        out.add(p.close(map));
-        p = null;
-      }
-      if (p == null) open.put(shard.get().shardId(), p = new Packer(shard.get(), o, hash));
-      p.add(o);
-    }
-    open.values().forEach(p -> out.add(p.close(map)));
-    return out;
-  }
-
-  /** The record being filled for one shard. */
-  private final class Packer {
-    final ShardMap.Range shard;
-    final Outgoing first;
-    final String key;
-    final BigInteger hash;
-    final List<Outgoing> events = new ArrayList<>();
-    long bytes = EventRecords.markerLength();
-
-    Packer(ShardMap.Range shard, Outgoing first, BigInteger hash) {
-      this.shard = shard;
-      this.first = first;
-      this.key = first.key;
-      this.hash = hash;
-    }
-
-    boolean fits(Outgoing o) {
-      return events.size() < packing.maxEvents()
-          && bytes + o.data.length + EventRecords.PER_EVENT_OVERHEAD + first.keyBytes <= packing.maxBytes();
-    }
-
-    void add(Outgoing o) {
-      events.add(o);
-      bytes += o.data.length + EventRecords.PER_EVENT_OVERHEAD;
-    }
-
-    Pending close(ShardMap map) {
-      if (events.size() == 1) return single(events.get(0), shard);
-      byte[] data = EventRecords.pack(events.stream().map(Outgoing::data).toList());
-      PutRecordsRequestEntry entry = PutRecordsRequestEntry.builder().partitionKey(key)
-          .explicitHashKey(hash.toString()).data(SdkBytes.fromByteArrayUnsafe(data)).build();
-      return new Pending(List.copyOf(events), entry, data.length + first.keyBytes,
-          shard, map);
-    }
+    if (shardMaps == null || outgoing.size() == 1) return CompletableFuture.completedFuture(PendingRecords.unpacked(outgoing));
+    return shardMaps.get(stream).handle((map, err) ->
+        err != null ? PendingRecords.unpacked(outgoing) : PendingRecords.packed(map, outgoing, packing));
   }
 
   /**
@@ -255,32 +169,6 @@ public final class KinesisPublisher {
     if (key.length() <= MAX_PARTITION_KEY_LENGTH && !key.isEmpty()) return key;
     String hashed = prefix + "#" + sha256Hex(event.getEntityId());
     return hashed.length() <= MAX_PARTITION_KEY_LENGTH ? hashed : "#" + sha256Hex(key);
-  }
-
-  /**
-   * A record still to publish: its events (with their indices in the caller's list) and, when packed
-   * by a shard map, the shard the map expects it on.
-   */
-  private static final class Pending {
-    final List<Outgoing> events;
-    final PutRecordsRequestEntry entry;
-    final long size;
-    final ShardMap.Range expectedShard;
-    final ShardMap map;
-    int attempts;
-    String lastError;
-
-    Pending(List<Outgoing> events, PutRecordsRequestEntry entry, long size, ShardMap.Range expectedShard, ShardMap map) {
-      this.events = events;
-      this.entry = entry;
-      this.size = size;
-      this.expectedShard = expectedShard;
-      this.map = map;
-    }
-
-    boolean settled(PublishResult[] results) {
-      return results[events.get(0).index] != null;
-    }
   }
 
   /** A packed record acknowledged on another shard than its map expected. */
@@ -377,7 +265,7 @@ public final class KinesisPublisher {
               elsewhere.add(new Landed(p, r.shardId(), r.sequenceNumber()));
             } else {
               PublishResult ack = new PublishResult.Acknowledged(stream, r.shardId(), r.sequenceNumber());
-              for (Outgoing o : p.events) results[o.index] = ack;
+              for (Outgoing o : p.events) results[o.index()] = ack;
             }
           } else {
             p.lastError = r == null ? "no result entry for the record" : r.errorCode() + ": " + r.errorMessage();
@@ -418,8 +306,8 @@ public final class KinesisPublisher {
       PublishResult ack = new PublishResult.Acknowledged(stream, landed.shardId, landed.sequenceNumber);
       List<Pending> again = new ArrayList<>();
       for (Outgoing o : landed.record.events) {
-        if (range.get().contains(ShardMap.hashKey(o.key))) results[o.index] = ack;
-        else again.add(single(o, null));
+        if (range.get().contains(ShardMap.hashKey(o.key()))) results[o.index()] = ack;
+        else again.add(PendingRecords.single(o, null));
       }
       pending.addAll(0, again);
       metrics.putAgain.add(again.size());
@@ -448,7 +336,7 @@ public final class KinesisPublisher {
 
     private void fail(Pending p, String reason) {
       PublishResult failed = new PublishResult.Failed(reason, false);
-      for (Outgoing o : p.events) results[o.index] = failed;
+      for (Outgoing o : p.events) results[o.index()] = failed;
       pending.remove(p);
     }
 
