@@ -51,6 +51,12 @@ public final class ShareReader {
         "startingTimestamp is after the table's latest version"));
   }
 
+  /** The latest version committed at or before the instant (an ending timestamp). */
+  public long versionAtOrBefore(SharedTable t, long epochMillis) {
+    return new TableHistory(registry.table(t)).versionAtOrBefore(epochMillis).orElseThrow(() ->
+        new SharingRequestException("the timestamp is before the table's earliest version"));
+  }
+
   public Answer metadata(Share share, SharedTable t, Optional<Long> version, Optional<Long> timestamp) {
     TableHistory h = new TableHistory(registry.table(t));
     long v = resolve(h, version, timestamp);

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 public record SharedTable(String schema, String name) {
   public static final String REFINED = "refined";
   public static final String ENHANCED = "enhanced";
-  /** Share, schema and table names: no dots, slashes or percent signs, at most 128 characters. */
-  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+  /** Share, schema and table names: no dots, slashes or percent signs, at most 255 characters. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
 
   public SharedTable {
     if (!REFINED.equals(schema) && !ENHANCED.equals(schema)) {
