@@ -164,6 +164,9 @@ final class NodeAssembly {
           intakeSettings.packing());
     }
     List<String> models = config.getConfigList("tenantlake.models").stream().map(m -> m.getString("name")).toList();
+    if (config.getBoolean("tenantlake.sharing.enabled")) {
+      routes.addAll(io.tenantlake.api.sharing.SharingAssembly.routes(system, config, settings, admins, models, blockingIo));
+    }
     routes.add(new AdminTablesRoutes(admins, settings.storage(), registry.names(), models,
         blockingIo).route());
     // concat, not orElse: rejections of all routes are merged (GET /v1/events is a 405, not a 404)

@@ -70,6 +70,9 @@ public final class DeltaTable {
   public String name() { return name; }
   public String location() { return location; }
 
+  /** The table's log, for the read-only views of its history ({@link TableHistory}). */
+  DeltaLog deltaLog() { return deltaLog; }
+
   public boolean exists() {
     return deltaLog.update().getVersion() >= 0;
   }
