@@ -280,6 +280,28 @@ public final class DeltaTable {
     return rows;
   }
 
+  /**
+   * Reads some columns of a data file (data or partition columns, values in the order asked),
+   * bypassing the row cache: for scans of a few columns over many files.
+   */
+  public List<Object[]> readColumns(DataFile file, List<String> columns) {
+    TableSchema s = schema();
+    List<String> data = columns.stream().filter(c -> !s.partitionColumns().contains(c)).toList();
+    ParquetFiles parquet = new ParquetFiles(s.dataColumns(), storage.hadoopConfiguration());
+    List<Object[]> read = parquet.readColumns(new Path(location, file.path()), data);
+    List<Object[]> out = new ArrayList<>(read.size());
+    for (Object[] values : read) {
+      Object[] row = new Object[columns.size()];
+      int d = 0;
+      for (int i = 0; i < row.length; i++) {
+        String c = columns.get(i);
+        row[i] = s.partitionColumns().contains(c) ? file.partitionValues().get(c) : values[d++];
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
   /** Every live row; for tests and small tables. */
   public List<Row> readAll() {
     List<Row> rows = new ArrayList<>();

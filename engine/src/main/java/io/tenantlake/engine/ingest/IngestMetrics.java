@@ -16,9 +16,28 @@ public final class IngestMetrics {
   public final LongAdder eventsCommitted = new LongAdder();
   public final LongAdder deadLetters = new LongAdder();
   public final LongAdder skippedAsCommitted = new LongAdder();
+  /** Events not written because their raw table already held their event id with the same content. */
+  public final LongAdder duplicatesDropped = new LongAdder();
+  /** Events written although their event id was there with other content. */
+  public final LongAdder idConflicts = new LongAdder();
   public final LongAdder commits = new LongAdder();
+  private final Map<String, LongAdder> duplicatesByTable = new ConcurrentHashMap<>();
   public final LongAdder commitMillis = new LongAdder();
   private final Map<String, Long> millisBehind = new ConcurrentHashMap<>();
+
+  public void duplicates(Map<String, Integer> byTable) {
+    byTable.forEach((table, n) -> {
+      duplicatesByTable.computeIfAbsent(table, t -> new LongAdder()).add(n);
+      duplicatesDropped.add(n);
+    });
+  }
+
+  /** Per raw table, the duplicates dropped so far. */
+  public Map<String, Long> duplicatesByTable() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    duplicatesByTable.forEach((t, n) -> out.put(t, n.sum()));
+    return out;
+  }
 
   public void lag(String stream, String shardId, long millisBehindLatest) {
     millisBehind.put(stream + "/" + shardId, millisBehindLatest);

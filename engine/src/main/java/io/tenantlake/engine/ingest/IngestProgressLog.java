@@ -35,9 +35,11 @@ public final class IngestProgressLog implements AutoCloseable {
     if (read == lastRead && committed == lastCommitted && backfill == lastBackfill) return;
     double seconds = intervalMillis / 1000.0;
     log.info("raw ingest: read {} Kinesis records ({}/s) and {} backfill records ({}/s), committed {} events ({}/s), "
-            + "{} dead letters, {} commits, max shard lag {} ms", read, Math.round((read - lastRead) / seconds),
+            + "{} dead letters, {} duplicates dropped {}, {} id conflicts, {} commits, max shard lag {} ms", read,
+        Math.round((read - lastRead) / seconds),
         backfill, Math.round((backfill - lastBackfill) / seconds), committed,
-        Math.round((committed - lastCommitted) / seconds), metrics.deadLetters.sum(), metrics.commits.sum(),
+        Math.round((committed - lastCommitted) / seconds), metrics.deadLetters.sum(), metrics.duplicatesDropped.sum(),
+        metrics.duplicatesByTable(), metrics.idConflicts.sum(), metrics.commits.sum(),
         metrics.maxLagMillis());
     lastRead = read;
     lastCommitted = committed;

@@ -1,15 +1,16 @@
 package io.tenantlake.engine.ingest;
 
 import com.typesafe.config.Config;
+import io.tenantlake.engine.dedup.DedupSettings;
 import io.tenantlake.engine.kinesis.KinesisSourceSettings;
 import io.tenantlake.engine.raw.CommitPolicy;
 import java.time.Duration;
 import java.util.List;
 
-/** {@code tenantlake.ingest}: the live lane's source, commit policy and parallelism. */
+/** {@code tenantlake.ingest}: the live lane's source, commit policy, parallelism and raw deduplication. */
 public record IngestSettings(boolean enabled, List<String> streams, int createStreamsWithShards,
     KinesisSourceSettings source, CommitPolicy commit, int decodeParallelism, int fileWriteParallelism,
-    Duration progressInterval) {
+    Duration progressInterval, DedupSettings dedup) {
 
   public IngestSettings {
     streams = List.copyOf(streams);
@@ -21,6 +22,7 @@ public record IngestSettings(boolean enabled, List<String> streams, int createSt
   public static IngestSettings fromConfig(Config c) {
     return new IngestSettings(c.getBoolean("enabled"), c.getStringList("streams"), c.getInt("create-streams-with-shards"),
         KinesisSourceSettings.fromConfig(c.getConfig("source")), CommitPolicy.fromConfig(c.getConfig("commit")),
-        c.getInt("decode-parallelism"), c.getInt("file-write-parallelism"), c.getDuration("progress-interval"));
+        c.getInt("decode-parallelism"), c.getInt("file-write-parallelism"), c.getDuration("progress-interval"),
+        DedupSettings.fromConfig(c.getConfig("dedup")));
   }
 }

@@ -5,6 +5,7 @@ import io.tenantlake.engine.aws.AwsClients;
 import io.tenantlake.engine.claimcheck.ClaimCheckStore;
 import io.tenantlake.engine.config.EngineSettings;
 import io.tenantlake.engine.event.EventValidator;
+import io.tenantlake.engine.dedup.RawDeduplicator;
 import io.tenantlake.engine.raw.CheckpointTable;
 import io.tenantlake.engine.raw.RawTableWriter;
 import io.tenantlake.engine.raw.RecordDecoder;
@@ -108,8 +109,9 @@ public final class LiveIngestService {
     Source<RawTableWriter.CycleResult, NotUsed> lane = RestartSource.onFailuresWithBackoff(
         RestartSettings.create(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2), () ->
             Source.completionStageSource(CompletableFuture.supplyAsync(() -> {
+              // A new writer trusts only what raw holds: its dedup filters are rebuilt from the tables.
               RawTableWriter writer = new RawTableWriter(settings.storage(), ingest.commit(), CheckpointTable.name("live"),
-                  tableWriters, fileWriters);
+                  tableWriters, fileWriters, new RawDeduplicator(ingest.dedup(), java.time.Clock.systemUTC()));
               long prepareStarted = System.nanoTime();
               writer.prepare(registry.names());
               log.info("live ingest: opened {} raw tables, deadletter and checkpoints in {} ms", registry.names().size(),

@@ -77,6 +77,8 @@ public final class RawIngest {
           metrics.eventsCommitted.add(result.events());
           metrics.deadLetters.add(result.deadLetters());
           metrics.skippedAsCommitted.add(result.skippedAsCommitted());
+          metrics.duplicates(result.duplicatesByTable());
+          metrics.idConflicts.add(result.conflicts());
           metrics.commits.add(result.commits());
           metrics.commitMillis.add(result.millis());
           return result;

@@ -1,5 +1,8 @@
 package io.tenantlake.engine.raw;
 
+import io.tenantlake.engine.dedup.DedupSettings;
+import io.tenantlake.engine.dedup.RawDeduplicator;
+import io.tenantlake.engine.dedup.Screening;
 import io.tenantlake.engine.delta.CommitOutcome;
 import io.tenantlake.engine.delta.DataFile;
 import io.tenantlake.engine.delta.DeltaStorage;
@@ -44,12 +47,32 @@ public final class RawTableWriter {
    * @param tableVersions per raw table this cycle committed to, the table version of that commit:
    *     everything a table held up to it came from this cycle or an earlier one
    */
+  /**
+   * @param duplicatesByTable per raw table, events dropped because the table already held their
+   *     event id with the same content
+   * @param conflictsByTable per raw table, events stored although their id was there with other content
+   */
   public record CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
       int commits, long millis, Map<String, String> positions, Map<String, Positions.Position> checkpoint,
-      Map<String, Long> tableVersions) {
+      Map<String, Long> tableVersions, Map<String, Integer> duplicatesByTable, Map<String, Integer> conflictsByTable) {
     public CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
         int commits, long millis, Map<String, String> positions, Map<String, Positions.Position> checkpoint) {
       this(committedByTable, deadLetters, skippedAsCommitted, commits, millis, positions, checkpoint, Map.of());
+    }
+
+    public CycleResult(Map<String, List<RawEvent>> committedByTable, int deadLetters, int skippedAsCommitted,
+        int commits, long millis, Map<String, String> positions, Map<String, Positions.Position> checkpoint,
+        Map<String, Long> tableVersions) {
+      this(committedByTable, deadLetters, skippedAsCommitted, commits, millis, positions, checkpoint, tableVersions,
+          Map.of(), Map.of());
+    }
+
+    public int duplicates() {
+      return duplicatesByTable.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    public int conflicts() {
+      return conflictsByTable.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     public int events() {
@@ -71,7 +94,14 @@ public final class RawTableWriter {
       later.tableVersions.forEach((t, v) -> versions.merge(t, v, Math::max));
       return new CycleResult(events, deadLetters + later.deadLetters, skippedAsCommitted + later.skippedAsCommitted,
           commits + later.commits, millis + later.millis, upTo, later.checkpoint.isEmpty() ? checkpoint : later.checkpoint,
-          versions);
+          versions, sum(duplicatesByTable, later.duplicatesByTable), sum(conflictsByTable, later.conflictsByTable));
+    }
+
+    private static Map<String, Integer> sum(Map<String, Integer> a, Map<String, Integer> b) {
+      if (b.isEmpty()) return a;
+      Map<String, Integer> out = new LinkedHashMap<>(a);
+      b.forEach((k, v) -> out.merge(k, v, Integer::sum));
+      return out;
     }
   }
 
@@ -82,6 +112,7 @@ public final class RawTableWriter {
   private final Executor fileWriters;
   private final Map<String, DeltaTable> tables = new ConcurrentHashMap<>();
   private final Map<String, Positions> positions = new ConcurrentHashMap<>();
+  private final RawDeduplicator dedup;
 
   /**
    * @param checkpointName the table that records the lane's resume points, e.g. {@code _checkpoints/live}
@@ -91,6 +122,14 @@ public final class RawTableWriter {
    */
   public RawTableWriter(DeltaStorage storage, CommitPolicy policy, String checkpointName, Executor tableCommits,
       Executor fileWriters) {
+    this(storage, policy, checkpointName, tableCommits, fileWriters, new RawDeduplicator(DedupSettings.defaults(),
+        java.time.Clock.systemUTC()));
+  }
+
+  /** @param dedup drops events whose event id a raw table already holds (a new one per writer: it trusts only raw) */
+  public RawTableWriter(DeltaStorage storage, CommitPolicy policy, String checkpointName, Executor tableCommits,
+      Executor fileWriters, RawDeduplicator dedup) {
+    this.dedup = dedup;
     this.storage = storage;
     this.policy = policy;
     this.checkpointName = checkpointName;
@@ -135,6 +174,8 @@ public final class RawTableWriter {
         futures.add(CompletableFuture.supplyAsync(() -> commitTable(name, records), tableCommits)));
     Map<String, List<RawEvent>> committed = new LinkedHashMap<>();
     Map<String, Long> versions = new LinkedHashMap<>();
+    Map<String, Integer> duplicates = new LinkedHashMap<>();
+    Map<String, Integer> conflicts = new LinkedHashMap<>();
     int dead = 0;
     int skipped = 0;
     int commits = 0;
@@ -150,18 +191,25 @@ public final class RawTableWriter {
       if (o.committed() && o.dead() > 0) dead += o.dead();
       if (o.committed() && !o.events().isEmpty()) committed.put(o.table(), o.events());
       if (o.committed()) versions.put(o.table(), o.version());
+      if (o.duplicates() > 0) duplicates.put(o.table(), o.duplicates());
+      if (o.conflicts() > 0) conflicts.put(o.table(), o.conflicts());
     }
     // Only after every table holds its part may the lane's resume point move past it.
     if (commitCheckpoint(lastSeen, counts)) commits++;
     long millis = (System.nanoTime() - started) / 1_000_000;
     CycleResult result = new CycleResult(committed, dead, skipped, commits, millis, Map.copyOf(lastSeen),
-        positionsOf(checkpointName, CheckpointTable.SCHEMA).asMap(), versions);
-    log.debug("raw cycle: {} events, {} dead letters, {} already committed, {} commits in {} ms",
-        result.events(), dead, skipped, commits, millis);
+        positionsOf(checkpointName, CheckpointTable.SCHEMA).asMap(), versions, duplicates, conflicts);
+    log.debug("raw cycle: {} events, {} dead letters, {} already committed, {} duplicates dropped, {} conflicts, "
+        + "{} commits in {} ms", result.events(), dead, skipped, result.duplicates(), result.conflicts(), commits, millis);
     return result;
   }
 
-  private record TableOutcome(String table, boolean committed, List<RawEvent> events, int dead, int skipped, long version) {}
+  private record TableOutcome(String table, boolean committed, List<RawEvent> events, int dead, int skipped, long version,
+      int duplicates, int conflicts) {
+    TableOutcome(String table, boolean committed, List<RawEvent> events, int dead, int skipped, long version) {
+      this(table, committed, events, dead, skipped, version, 0, 0);
+    }
+  }
 
   private TableOutcome commitTable(String name, List<Decoded> records) {
     boolean isDead = name.equals(RawTables.DEADLETTER);
@@ -178,17 +226,17 @@ public final class RawTableWriter {
         continue;
       }
       maxSeq.merge(k, d.origin().sequenceNumber(), (a, b) -> Positions.compare(a, b) >= 0 ? a : b);
-      if (d instanceof Decoded.Event e) {
-        rows.add(RawTables.rawRow(e.event()));
-        events.add(e.event());
-      } else {
-        rows.add(RawTables.deadRow(((Decoded.Dead) d).letter()));
-      }
+      if (d instanceof Decoded.Event e) events.add(e.event());
+      else rows.add(RawTables.deadRow(((Decoded.Dead) d).letter()));
     }
-    if (rows.isEmpty()) return new TableOutcome(name, false, List.of(), 0, skipped, -1);
+    if (maxSeq.isEmpty()) return new TableOutcome(name, false, List.of(), 0, skipped, -1);
     DeltaTable table = table(name, schema);
+    // A duplicate's record is consumed all the same: its position moves on with the others.
+    Screening screened = isDead ? Screening.keepAll(events) : dedup.screen(table, events, fileWriters);
+    events = screened.events();
+    for (RawEvent e : events) rows.add(RawTables.rawRow(e));
     long t0 = System.nanoTime();
-    List<DataFile> files = table.write(rows, policy.targetFileBytes(), fileWriters);
+    List<DataFile> files = rows.isEmpty() ? List.of() : table.write(rows, policy.targetFileBytes(), fileWriters);
     log.debug("table {}: {} rows written into {} files in {} ms", name, rows.size(), files.size(),
         (System.nanoTime() - t0) / 1_000_000);
     TableCommit.Builder commit = TableCommit.append(files).parameter("mode", "Append");
@@ -199,11 +247,14 @@ public final class RawTableWriter {
       // Our positions were behind the log: another writer, or a lost answer. Reload and say so.
       log.warn("table {}: batch already committed ({}); reloading positions", name, already);
       positions.put(name, Positions.load(table));
+      dedup.invalidate(name);
       return new TableOutcome(name, false, List.of(), 0, skipped, -1);
     }
     positions.put(name, next);
-    return new TableOutcome(name, true, isDead ? List.of() : events, isDead ? rows.size() : 0, skipped,
-        ((CommitOutcome.Committed) outcome).version());
+    long version = ((CommitOutcome.Committed) outcome).version();
+    if (!isDead) dedup.committed(table, screened, version, files);
+    return new TableOutcome(name, true, isDead ? List.of() : events, isDead ? rows.size() : 0, skipped, version,
+        screened.duplicates(), screened.conflicts());
   }
 
   /** The lane's committed points (checkpoint table): per partition, sequence number and totals. */

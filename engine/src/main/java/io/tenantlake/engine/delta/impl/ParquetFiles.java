@@ -96,6 +96,29 @@ public final class ParquetFiles {
     return rows;
   }
 
+  /**
+   * Reads only {@code columns} (a subset of the data columns, values in that order) of every row:
+   * Parquet skips the other column chunks, so an id scan never touches payload bytes.
+   */
+  public List<Object[]> readColumns(Path path, List<String> columns) {
+    List<Column> wanted = new ArrayList<>();
+    for (String name : columns) {
+      wanted.add(dataColumns.stream().filter(c -> c.name().equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no data column " + name)));
+    }
+    Configuration projected = new Configuration(conf);
+    projected.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA, ParquetSchemas.of(wanted).toString());
+    ParquetFiles reader = new ParquetFiles(wanted, projected);
+    List<Object[]> rows = new ArrayList<>();
+    try (ParquetReader<Group> r = new GroupReaderBuilder(HadoopInputFile.fromPath(path, conf), projected).build()) {
+      Group g;
+      while ((g = r.read()) != null) rows.add(reader.toValues(g));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + path + ": " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
   private Object[] toValues(Group g) {
     Object[] values = new Object[dataColumns.size()];
     org.apache.parquet.schema.GroupType type = g.getType();
