@@ -106,11 +106,10 @@ public final class ParquetFiles {
       wanted.add(dataColumns.stream().filter(c -> c.name().equals(name)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no data column " + name)));
     }
-    Configuration projected = new Configuration(conf);
-    projected.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA, ParquetSchemas.of(wanted).toString());
-    ParquetFiles reader = new ParquetFiles(wanted, projected);
+    ParquetFiles reader = new ParquetFiles(wanted, conf);
     List<Object[]> rows = new ArrayList<>();
-    try (ParquetReader<Group> r = new GroupReaderBuilder(HadoopInputFile.fromPath(path, conf), projected).build()) {
+    try (ParquetReader<Group> r = new GroupReaderBuilder(HadoopInputFile.fromPath(path, conf), conf,
+        ParquetSchemas.of(wanted)).build()) {
       Group g;
       while ((g = r.read()) != null) rows.add(reader.toValues(g));
     } catch (IOException e) {
@@ -142,13 +141,36 @@ public final class ParquetFiles {
   }
 
   private static final class GroupReaderBuilder extends ParquetReader.Builder<Group> {
+    private final MessageType projection;
+
     GroupReaderBuilder(org.apache.parquet.io.InputFile file, Configuration conf) {
+      this(file, conf, null);
+    }
+
+    /** @param projection the columns to read (the file's other column chunks are skipped), or null for all */
+    GroupReaderBuilder(org.apache.parquet.io.InputFile file, Configuration conf, MessageType projection) {
       super(file, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
+      this.projection = projection;
     }
 
     @Override
     protected org.apache.parquet.hadoop.api.ReadSupport<Group> getReadSupport() {
-      return new GroupReadSupport();
+      if (projection == null) return new GroupReadSupport();
+      return new GroupReadSupport() {
+        @Override
+        public ReadContext init(org.apache.parquet.hadoop.api.InitContext context) {
+          // Only the wanted columns the file has: an older file may lack a column added since.
+          return new ReadContext(getSchemaForRead(context.getFileSchema(), projectionWithin(context.getFileSchema())));
+        }
+      };
+    }
+
+    private MessageType projectionWithin(MessageType fileSchema) {
+      List<org.apache.parquet.schema.Type> fields = new ArrayList<>();
+      for (org.apache.parquet.schema.Type t : projection.getFields()) {
+        if (fileSchema.containsField(t.getName())) fields.add(fileSchema.getType(t.getName()));
+      }
+      return new MessageType(fileSchema.getName(), fields);
     }
   }
 
