@@ -11,11 +11,11 @@ import java.util.TreeMap;
 
 /**
  * The event ids one tenant has in one raw table, one Bloom filter chain per UTC day of
- * {@code ingested_at}: a day past the window is dropped whole. A day's chain grows by blocks of
- * doubling capacity, so a quiet tenant costs a few KiB and a busy one is not over-filled; each
- * block keeps the target false-positive rate, so a lookup's rate is at most blocks × target (about
- * 10 × for a million ids a day), which only costs exact checks. Not thread-safe: one table's commits
- * do not overlap.
+ * {@code ingested_at}: a day past the window is dropped whole. A day's first block is as large as
+ * the day before held, and the chain grows by blocks of doubling capacity, so a quiet tenant costs
+ * a few KiB, a busy one is not over-filled, and a steady one needs one block a day. Each block keeps
+ * the target false-positive rate, so a lookup's rate is about (blocks) × target: a false positive
+ * only costs an exact check. Not thread-safe: one table's commits do not overlap.
  */
 final class TenantIdFilter {
   static final int FIRST_BLOCK = 1024;
@@ -52,12 +52,19 @@ final class TenantIdFilter {
     List<Block> chain = days.computeIfAbsent(epochDay, d -> new ArrayList<>());
     Block last = chain.isEmpty() ? null : chain.get(chain.size() - 1);
     if (last == null || last.count >= last.capacity) {
-      last = new Block(last == null ? FIRST_BLOCK : last.capacity * 2, fpp);
+      // A day starts at the size of the day before: a steady tenant then needs one block a day.
+      long capacity = last != null ? last.capacity * 2 : Math.max(FIRST_BLOCK, idsOfDayBefore(epochDay));
+      last = new Block(capacity, fpp);
       chain.add(last);
       bytes += bitsFor(last.capacity, fpp) / 8 + 64;
     }
     last.filter.put(eventId);
     last.count++;
+  }
+
+  private long idsOfDayBefore(long epochDay) {
+    Map.Entry<Long, List<Block>> before = days.lowerEntry(epochDay);
+    return before == null ? 0 : before.getValue().stream().mapToLong(b -> b.count).sum();
   }
 
   /** Drops the days before {@code firstDay}; returns the bytes freed. */

@@ -84,10 +84,18 @@ public final class IngestBenchmark {
   }
 
   static double engineRun(List<ChangeEvent> all, int shards, Path logDir) throws Exception {
+    return engineRun(all, shards, logDir, java.util.Map.of());
+  }
+
+  /** @param settings engine settings of the run's own, beside the refined pipeline switched off */
+  static double engineRun(List<ChangeEvent> all, int shards, Path logDir, java.util.Map<String, String> settings)
+      throws Exception {
     Files.createDirectories(logDir);
     try (LocalLake lake = new LocalLake("bench", shards, logDir)) {
       // The raw lane alone: the refined pipeline (measured by its own benchmark) is switched off.
-      lake.startEngine(java.util.Map.of("tenantlake.refined.enabled", "false"));
+      java.util.Map<String, String> engineSettings = new java.util.HashMap<>(settings);
+      engineSettings.put("tenantlake.refined.enabled", "false");
+      lake.startEngine(engineSettings);
       // Warm up both nodes (JIT, connections, the first commits) the same way, as a long-running
       // node is: a fresh JVM spends seconds compiling, which no deployed node pays per request.
       List<ChangeEvent> warmUp = warmUp();
