@@ -34,11 +34,11 @@ public record DedupSettings(boolean enabled, Duration window, double falsePositi
   }
 
   public static DedupSettings defaults() {
-    return new DedupSettings(true, Duration.ofDays(7), 1e-4, 256L << 20, 200_000);
+    return new DedupSettings(true, Duration.ofDays(7), 1e-6, 256L << 20, 200_000);
   }
 
   public static DedupSettings disabled() {
-    return new DedupSettings(false, Duration.ofDays(7), 1e-4, 256L << 20, 0);
+    return new DedupSettings(false, Duration.ofDays(7), 1e-6, 256L << 20, 0);
   }
 
   public static DedupSettings fromConfig(Config c) {

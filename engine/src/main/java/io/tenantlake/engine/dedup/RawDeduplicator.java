@@ -68,15 +68,15 @@ public final class RawDeduplicator {
       String id = e.event().getEventId();
       String key = RecentIds.key(name, tenant, id);
       if (known.containsKey(key)) continue;
-      long[] remembered = recent.get(key);
-      if (remembered != null) {
-        known.put(key, remembered);
-        continue;
-      }
       TenantIdFilter filter = touched.computeIfAbsent(tenant,
           t -> filters.get(name, t).orElseGet(() -> filters.put(name, t, loads.load(t))));
       known.put(key, null);
-      if (filter.mightContain(id)) toCheck.computeIfAbsent(tenant, t -> new ArrayList<>()).add(id);
+      // The filter first: most ids are new, and every id the recent ids hold is in the filter (or in
+      // raw, from which a missing filter is built), so only a "maybe" needs the recent ids.
+      if (!filter.mightContain(id)) continue;
+      long[] remembered = recent.get(key);
+      if (remembered != null) known.put(key, remembered);
+      else toCheck.computeIfAbsent(tenant, t -> new ArrayList<>()).add(id);
     }
     int checkedFiles = 0;
     for (Map.Entry<String, List<String>> check : toCheck.entrySet()) {

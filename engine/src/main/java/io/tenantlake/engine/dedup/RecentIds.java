@@ -14,7 +14,8 @@ final class RecentIds {
 
   RecentIds(int capacity) {
     this.capacity = capacity;
-    this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
+    // Sized for its capacity: it fills within minutes, and rehashing a large map costs a pause.
+    this.entries = new LinkedHashMap<>((int) Math.min(Integer.MAX_VALUE, capacity / 0.75 + 1), 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
         return size() > RecentIds.this.capacity;

@@ -1,7 +1,7 @@
 package io.tenantlake.engine.dedup;
 
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
+import com.google.common.hash.HashCode;
+import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,65 +21,76 @@ final class TenantIdFilter {
   static final int FIRST_BLOCK = 1024;
 
   private final double fpp;
-  private final TreeMap<Long, List<Block>> days = new TreeMap<>();
+  private final TreeMap<Long, List<BloomBlock>> days = new TreeMap<>();
   private long bytes;
-
-  private static final class Block {
-    final BloomFilter<CharSequence> filter;
-    final long capacity;
-    long count;
-
-    Block(long capacity, double fpp) {
-      this.filter = BloomFilter.create(Funnels.stringFunnel(StandardCharsets.UTF_8), capacity, fpp);
-      this.capacity = capacity;
-    }
-  }
 
   TenantIdFilter(double fpp) {
     this.fpp = fpp;
   }
 
+  /** The id's 128-bit hash, computed once for every probe of every block. */
+  static HashCode hash(String eventId) {
+    return Hashing.murmur3_128().hashString(eventId, StandardCharsets.UTF_8);
+  }
+
   boolean mightContain(String eventId) {
-    for (List<Block> chain : days.values()) {
-      for (Block b : chain) {
-        if (b.filter.mightContain(eventId)) return true;
+    return mightContain(hash(eventId));
+  }
+
+  boolean mightContain(HashCode hash) {
+    byte[] b = hash.asBytes();
+    long h1 = longAt(b, 0);
+    long h2 = longAt(b, 8) | 1;
+    for (List<BloomBlock> chain : days.values()) {
+      for (BloomBlock block : chain) {
+        if (block.mightContain(h1, h2)) return true;
       }
     }
     return false;
   }
 
   void add(String eventId, long epochDay) {
-    List<Block> chain = days.computeIfAbsent(epochDay, d -> new ArrayList<>());
-    Block last = chain.isEmpty() ? null : chain.get(chain.size() - 1);
+    add(hash(eventId), epochDay);
+  }
+
+  void add(HashCode hash, long epochDay) {
+    byte[] b = hash.asBytes();
+    List<BloomBlock> chain = days.computeIfAbsent(epochDay, d -> new ArrayList<>());
+    BloomBlock last = chain.isEmpty() ? null : chain.get(chain.size() - 1);
     if (last == null || last.count >= last.capacity) {
       // A day starts at the size of the day before: a steady tenant then needs one block a day.
       long capacity = last != null ? last.capacity * 2 : Math.max(FIRST_BLOCK, idsOfDayBefore(epochDay));
-      last = new Block(capacity, fpp);
+      last = new BloomBlock(capacity, fpp);
       chain.add(last);
-      bytes += bitsFor(last.capacity, fpp) / 8 + 64;
+      bytes += last.bytes();
     }
-    last.filter.put(eventId);
-    last.count++;
+    last.put(longAt(b, 0), longAt(b, 8) | 1);
+  }
+
+  private static long longAt(byte[] b, int from) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | (b[from + i] & 0xffL);
+    return v;
   }
 
   private long idsOfDayBefore(long epochDay) {
-    Map.Entry<Long, List<Block>> before = days.lowerEntry(epochDay);
+    Map.Entry<Long, List<BloomBlock>> before = days.lowerEntry(epochDay);
     return before == null ? 0 : before.getValue().stream().mapToLong(b -> b.count).sum();
   }
 
   /** Drops the days before {@code firstDay}; returns the bytes freed. */
   long expireBefore(long firstDay) {
     long freed = 0;
-    Iterator<Map.Entry<Long, List<Block>>> it = days.headMap(firstDay).entrySet().iterator();
+    Iterator<Map.Entry<Long, List<BloomBlock>>> it = days.headMap(firstDay).entrySet().iterator();
     while (it.hasNext()) {
-      for (Block b : it.next().getValue()) freed += bitsFor(b.capacity, fpp) / 8 + 64;
+      for (BloomBlock b : it.next().getValue()) freed += b.bytes();
       it.remove();
     }
     bytes -= freed;
     return freed;
   }
 
-  /** The filters' size: the bit arrays as Guava sizes them, plus a little per block. */
+  /** The filters' size: the bit arrays, plus a little per block. */
   long bytes() {
     return bytes + 128;
   }
@@ -88,7 +99,7 @@ final class TenantIdFilter {
     return days.values().stream().flatMap(List::stream).mapToLong(b -> b.count).sum();
   }
 
-  /** The optimal bit count for n ids at rate p, as Guava computes it. */
+  /** The optimal bit count for n ids at rate p: n·ln(1/p)/ln²2. */
   static long bitsFor(long n, double p) {
     return (long) Math.ceil(-n * Math.log(p) / (Math.log(2) * Math.log(2)));
   }

@@ -234,6 +234,11 @@ public final class RawTableWriter {
     // A duplicate's record is consumed all the same: its position moves on with the others.
     Screening screened = isDead ? Screening.keepAll(events) : dedup.screen(table, events, fileWriters);
     events = screened.events();
+    if (screened.exactChecks() > 0 || screened.millis() > 500) {
+      log.info("dedup {}: {} events screened in {} ms, {} duplicates, {} conflicts; {} ids checked exactly, {} files read, "
+          + "{} tenants' filters rebuilt", name, screened.events().size() + screened.duplicates(), screened.millis(),
+          screened.duplicates(), screened.conflicts(), screened.exactChecks(), screened.filesRead(), screened.tenantsLoaded());
+    }
     for (RawEvent e : events) rows.add(RawTables.rawRow(e));
     long t0 = System.nanoTime();
     List<DataFile> files = rows.isEmpty() ? List.of() : table.write(rows, policy.targetFileBytes(), fileWriters);

@@ -6,17 +6,17 @@ import org.junit.jupiter.api.Test;
 
 class TenantIdFilterTest {
   @Test
-  void aMillionIdsCostAboutTwoAndAHalfMebibytesAndAreAllFound() {
-    TenantIdFilter f = new TenantIdFilter(1e-4);
+  void aMillionIdsCostAboutThreeAndAHalfMegabytesAtTheDefaultRateAndAreAllFound() {
+    TenantIdFilter f = new TenantIdFilter(DedupSettings.defaults().falsePositiveRate());
     for (int i = 0; i < 1_000_000; i++) f.add("event-" + i, 20_000);
     assertThat(f.ids()).isEqualTo(1_000_000);
-    // 19.2 bits an id at 1e-4, blocks of doubling capacity (the last one part full).
-    assertThat(f.bytes()).isBetween(2_400_000L, 2_700_000L);
+    // 28.8 bits an id at 1e-6, blocks of doubling capacity (the last one part full).
+    assertThat(f.bytes()).isBetween(3_600_000L, 3_900_000L);
     for (int i = 0; i < 1_000_000; i += 7) assertThat(f.mightContain("event-" + i)).isTrue();
     int falsePositives = 0;
     for (int i = 0; i < 100_000; i++) if (f.mightContain("other-" + i)) falsePositives++;
-    // About blocks x rate: ten blocks grew to hold a first day of a million.
-    assertThat(falsePositives).isLessThan(300);
+    // About blocks x rate (1e-5: ten blocks grew to hold a first day of a million).
+    assertThat(falsePositives).isLessThan(20);
 
     // The next day starts at the size of this one: one block, the target rate.
     TenantIdFilter steady = new TenantIdFilter(1e-4);

@@ -94,7 +94,7 @@ class IngestWriterFailoverTest {
     long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
     Map<String, Long> refined = Map.of();
     while (System.nanoTime() < deadline) {
-      refined = refinedVersions(kernel);
+      refined = lake.refinedVersions(kernel, "jira_issues");
       if (refined.equals(expected)) break;
       Thread.sleep(2_000);
     }
@@ -137,16 +137,4 @@ class IngestWriterFailoverTest {
     assertThat(w.body().path("writer_here").asBoolean()).as("%s", w.body()).isTrue();
   }
 
-  private Map<String, Long> refinedVersions(KernelTableReader kernel) {
-    Map<String, Long> out = new TreeMap<>();
-    try {
-      for (Map<String, Object> r : kernel.read(lake.tableLocation("refined/jira_issues"),
-          List.of("tenant_id", "_entity_id", "_version")).rows()) {
-        out.put(r.get("tenant_id") + "/" + r.get("_entity_id"), (Long) r.get("_version"));
-      }
-    } catch (Exception notYet) {
-      return Map.of();
-    }
-    return out;
-  }
 }

@@ -286,6 +286,23 @@ public final class LocalLake implements AutoCloseable {
   }
 
 
+  /**
+   * Per {@code tenant/_entity_id}, the {@code _version} a refined table holds, read with Delta Kernel;
+   * empty while the table does not exist yet.
+   */
+  public Map<String, Long> refinedVersions(io.tenantlake.testkit.KernelTableReader kernel, String model) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try {
+      for (Map<String, Object> r : kernel.read(tableLocation("refined/" + model),
+          List.of("tenant_id", "_entity_id", "_version")).rows()) {
+        out.put(r.get("tenant_id") + "/" + r.get("_entity_id"), (Long) r.get("_version"));
+      }
+    } catch (Exception notYet) {
+      return Map.of();
+    }
+    return out;
+  }
+
   String tableLocation(String table) {
     return DeltaTable.at(storage, table).location();
   }

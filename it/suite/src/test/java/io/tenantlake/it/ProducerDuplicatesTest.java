@@ -128,7 +128,7 @@ class ProducerDuplicatesTest {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     Map<String, Long> refined = Map.of();
     while (System.nanoTime() < deadline) {
-      refined = refinedVersions(kernel);
+      refined = lake.refinedVersions(kernel, "jira_issues");
       if (refined.equals(fold)) break;
       Thread.sleep(2_000);
     }
@@ -149,16 +149,4 @@ class ProducerDuplicatesTest {
     return request.size();
   }
 
-  private static Map<String, Long> refinedVersions(KernelTableReader kernel) {
-    Map<String, Long> out = new TreeMap<>();
-    try {
-      for (Map<String, Object> r : kernel.read(lake.tableLocation("refined/jira_issues"),
-          List.of("tenant_id", "_entity_id", "_version")).rows()) {
-        out.put(r.get("tenant_id") + "/" + r.get("_entity_id"), (Long) r.get("_version"));
-      }
-    } catch (Exception notYet) {
-      return Map.of();
-    }
-    return out;
-  }
 }
