@@ -19,10 +19,15 @@ final class BloomBlock {
     this.hashes = Math.max(1, (int) Math.round((double) bits / capacity * Math.log(2)));
   }
 
+  /** h mapped onto [0, bits) by a multiply (no division): floor((h/2) · 2·bits / 2^64). */
+  private long index(long h) {
+    return Math.multiplyHigh(h >>> 1, bits << 1);
+  }
+
   void put(long h1, long h2) {
     long h = h1;
     for (int i = 0; i < hashes; i++) {
-      long bit = Long.remainderUnsigned(h, bits);
+      long bit = index(h);
       words[(int) (bit >>> 6)] |= 1L << bit;
       h += h2;
     }
@@ -32,7 +37,7 @@ final class BloomBlock {
   boolean mightContain(long h1, long h2) {
     long h = h1;
     for (int i = 0; i < hashes; i++) {
-      long bit = Long.remainderUnsigned(h, bits);
+      long bit = index(h);
       if ((words[(int) (bit >>> 6)] & (1L << bit)) == 0) return false;
       h += h2;
     }

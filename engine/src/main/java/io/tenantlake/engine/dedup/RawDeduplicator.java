@@ -63,17 +63,21 @@ public final class RawDeduplicator {
     Map<String, long[]> known = new HashMap<>();
     Map<String, TenantIdFilter> touched = new LinkedHashMap<>();
     Map<String, List<String>> toCheck = new LinkedHashMap<>();
-    for (RawEvent e : events) {
+    String[] keys = new String[events.size()];
+    TenantIdFilter.IdHash[] hashes = new TenantIdFilter.IdHash[events.size()];
+    for (int i = 0; i < keys.length; i++) {
+      RawEvent e = events.get(i);
       String tenant = e.event().getTenantId();
       String id = e.event().getEventId();
-      String key = RecentIds.key(name, tenant, id);
+      String key = keys[i] = RecentIds.key(name, tenant, id);
+      TenantIdFilter.IdHash hash = hashes[i] = TenantIdFilter.IdHash.of(id);
       if (known.containsKey(key)) continue;
       TenantIdFilter filter = touched.computeIfAbsent(tenant,
           t -> filters.get(name, t).orElseGet(() -> filters.put(name, t, loads.load(t))));
       known.put(key, null);
       // The filter first: most ids are new, and every id the recent ids hold is in the filter (or in
       // raw, from which a missing filter is built), so only a "maybe" needs the recent ids.
-      if (!filter.mightContain(id)) continue;
+      if (!filter.mightContain(hash)) continue;
       long[] remembered = recent.get(key);
       if (remembered != null) known.put(key, remembered);
       else toCheck.computeIfAbsent(tenant, t -> new ArrayList<>()).add(id);
@@ -84,7 +88,7 @@ public final class RawDeduplicator {
       checkedFiles += loads.lastFilesRead();
       found.forEach((id, fps) -> known.put(RecentIds.key(name, check.getKey(), id), fps));
     }
-    Screening s = decide(name, events, known, touched);
+    Screening s = decide(name, events, keys, hashes, known, touched);
     s.setCosts(loads.tenantsLoaded(), loads.filesRead() + checkedFiles, toCheck.values().stream().mapToInt(List::size).sum(),
         (System.nanoTime() - started) / 1_000_000);
     if (loads.filesRead() > 0) {
@@ -94,12 +98,13 @@ public final class RawDeduplicator {
     return s;
   }
 
-  private Screening decide(String table, List<RawEvent> events, Map<String, long[]> known,
-      Map<String, TenantIdFilter> touched) {
+  private Screening decide(String table, List<RawEvent> events, String[] keys, TenantIdFilter.IdHash[] hashes,
+      Map<String, long[]> known, Map<String, TenantIdFilter> touched) {
     Screening s = new Screening(touched);
-    for (RawEvent e : events) {
+    for (int i = 0; i < keys.length; i++) {
+      RawEvent e = events.get(i);
       String tenant = e.event().getTenantId();
-      String key = RecentIds.key(table, tenant, e.event().getEventId());
+      String key = keys[i];
       long fp = EventFingerprint.of(e);
       long[] fps = known.get(key);
       if (contains(fps, fp)) {
@@ -116,7 +121,7 @@ public final class RawDeduplicator {
       }
       long[] next = append(fps, fp);
       known.put(key, next);
-      s.keep(e, key, next);
+      s.keep(e, key, hashes[i], next);
     }
     if (s.conflicts() > CONFLICTS_LOGGED_PER_BATCH) {
       log.warn("{}: {} conflicting event ids in one batch ({} logged)", table, s.conflicts(), CONFLICTS_LOGGED_PER_BATCH);
@@ -136,8 +141,7 @@ public final class RawDeduplicator {
       // Without a filter here the tenant was decided from the recent ids alone: each kept id is then
       // already in its filter (from an earlier commit), or will be when one is built from raw.
       TenantIdFilter f = s.touched().get(k.event().event().getTenantId());
-      long day = k.event().ingestedAt().atZone(ZoneOffset.UTC).toLocalDate().toEpochDay();
-      if (f != null) f.add(k.event().event().getEventId(), day);
+      if (f != null) f.add(k.hash(), Math.floorDiv(k.event().ingestedAt().getEpochSecond(), 86_400L));
       recent.put(k.key(), k.fingerprints());
     }
     s.touched().forEach((tenant, f) -> {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** What {@link RawDeduplicator#screen} decided for one table's batch: the events to write, and counts. */
 public final class Screening {
-  record Kept(RawEvent event, String key, long[] fingerprints) {}
+  record Kept(RawEvent event, String key, TenantIdFilter.IdHash hash, long[] fingerprints) {}
 
   private final Map<String, TenantIdFilter> touched;
   private final List<Kept> kept = new ArrayList<>();
@@ -30,8 +30,8 @@ public final class Screening {
     return s;
   }
 
-  void keep(RawEvent e, String key, long[] fingerprints) {
-    kept.add(new Kept(e, key, fingerprints));
+  void keep(RawEvent e, String key, TenantIdFilter.IdHash hash, long[] fingerprints) {
+    kept.add(new Kept(e, key, hash, fingerprints));
     events.add(e);
   }
 

@@ -28,33 +28,33 @@ final class TenantIdFilter {
     this.fpp = fpp;
   }
 
-  /** The id's 128-bit hash, computed once for every probe of every block. */
-  static HashCode hash(String eventId) {
-    return Hashing.murmur3_128().hashString(eventId, StandardCharsets.UTF_8);
+  /** An id's 128-bit hash, computed once and used for every probe of every block. */
+  record IdHash(long h1, long h2) {
+    static IdHash of(String eventId) {
+      HashCode h = Hashing.murmur3_128().hashString(eventId, StandardCharsets.UTF_8);
+      byte[] b = h.asBytes();
+      return new IdHash(longAt(b, 0), longAt(b, 8) | 1);
+    }
   }
 
   boolean mightContain(String eventId) {
-    return mightContain(hash(eventId));
+    return mightContain(IdHash.of(eventId));
   }
 
-  boolean mightContain(HashCode hash) {
-    byte[] b = hash.asBytes();
-    long h1 = longAt(b, 0);
-    long h2 = longAt(b, 8) | 1;
+  boolean mightContain(IdHash hash) {
     for (List<BloomBlock> chain : days.values()) {
       for (BloomBlock block : chain) {
-        if (block.mightContain(h1, h2)) return true;
+        if (block.mightContain(hash.h1(), hash.h2())) return true;
       }
     }
     return false;
   }
 
   void add(String eventId, long epochDay) {
-    add(hash(eventId), epochDay);
+    add(IdHash.of(eventId), epochDay);
   }
 
-  void add(HashCode hash, long epochDay) {
-    byte[] b = hash.asBytes();
+  void add(IdHash hash, long epochDay) {
     List<BloomBlock> chain = days.computeIfAbsent(epochDay, d -> new ArrayList<>());
     BloomBlock last = chain.isEmpty() ? null : chain.get(chain.size() - 1);
     if (last == null || last.count >= last.capacity) {
@@ -64,7 +64,7 @@ final class TenantIdFilter {
       chain.add(last);
       bytes += last.bytes();
     }
-    last.put(longAt(b, 0), longAt(b, 8) | 1);
+    last.put(hash.h1(), hash.h2());
   }
 
   private static long longAt(byte[] b, int from) {
