@@ -13,7 +13,8 @@ import java.util.Map;
  * What raw deduplication costs the raw lane: the ingest benchmark's engine part (HTTP intake to
  * committed raw, the same events, warmed up the same way) with {@code tenantlake.ingest.dedup} on
  * and off, in the same run, the order alternating per run so that neither side always runs on a
- * warmer or quieter machine. Prints each run, the medians and the median of the per-run ratios.
+ * warmer or quieter machine. Prints each run's events/s and the engine's CPU per event (which a busy
+ * shared machine disturbs far less than wall time), the medians and the medians of per-run ratios.
  * Usage: {@code bin/tenantlake bench dedup [EVENTS [RUNS [SHARDS]]]}.
  */
 public final class DedupIngestBenchmark {
@@ -32,20 +33,32 @@ public final class DedupIngestBenchmark {
     double[] on = new double[runs];
     double[] off = new double[runs];
     double[] ratio = new double[runs];
+    double[] cpuOn = new double[runs];
+    double[] cpuOff = new double[runs];
+    double[] cpuRatio = new double[runs];
     for (int r = 0; r < runs; r++) {
       boolean onFirst = r % 2 == 0;
       for (int side = 0; side < 2; side++) {
         boolean dedup = (side == 0) == onFirst;
-        double rate = IngestBenchmark.engineRun(all, shards, logs.resolve("run-" + r + (dedup ? "-on" : "-off")),
-            Map.of("tenantlake.ingest.dedup.enabled", Boolean.toString(dedup)));
-        if (dedup) on[r] = rate;
-        else off[r] = rate;
+        IngestBenchmark.EngineRun run = IngestBenchmark.engineRun(all, shards,
+            logs.resolve("run-" + r + (dedup ? "-on" : "-off")), Map.of("tenantlake.ingest.dedup.enabled", Boolean.toString(dedup)));
+        if (dedup) {
+          on[r] = run.eventsPerSecond();
+          cpuOn[r] = run.engineCpuMicrosPerEvent();
+        } else {
+          off[r] = run.eventsPerSecond();
+          cpuOff[r] = run.engineCpuMicrosPerEvent();
+        }
       }
       ratio[r] = on[r] / off[r];
-      System.out.printf("run %d: dedup on %,.0f events/s, off %,.0f events/s, on/off %.2f%n", r + 1, on[r], off[r], ratio[r]);
+      cpuRatio[r] = cpuOn[r] / cpuOff[r];
+      System.out.printf("run %d: dedup on %,.0f events/s (engine CPU %.1f µs an event), off %,.0f events/s (%.1f µs), "
+          + "throughput on/off %.2f, CPU on/off %.2f%n", r + 1, on[r], cpuOn[r], off[r], cpuOff[r], ratio[r], cpuRatio[r]);
     }
-    System.out.printf("median: dedup on %,.0f events/s, off %,.0f events/s, on/off %.2f (median of per-run ratios)%n",
-        IngestBenchmark.median(on), IngestBenchmark.median(off), IngestBenchmark.median(ratio));
+    System.out.printf("median: dedup on %,.0f events/s (%.1f µs an event), off %,.0f events/s (%.1f µs), throughput on/off "
+        + "%.2f, CPU on/off %.2f (medians of per-run ratios)%n", IngestBenchmark.median(on), IngestBenchmark.median(cpuOn),
+        IngestBenchmark.median(off), IngestBenchmark.median(cpuOff), IngestBenchmark.median(ratio),
+        IngestBenchmark.median(cpuRatio));
     System.exit(0);
   }
 }
