@@ -1,6 +1,9 @@
 package io.tenantlake.api;
 
 import com.typesafe.config.Config;
+import io.tenantlake.api.health.HealthAssembly;
+import io.tenantlake.api.health.HealthSettings;
+import io.tenantlake.api.health.Readiness;
 import io.tenantlake.api.metrics.MetricSources;
 import io.tenantlake.api.metrics.MetricsAssembly;
 import io.tenantlake.engine.aws.AwsClients;
@@ -91,7 +94,9 @@ final class NodeAssembly {
   static Route assemble(ActorSystem<Void> system, Config config, BooleanSupplier ready) {
     Set<String> roles = roles(config);
     List<Route> routes = new ArrayList<>();
-    routes.add(new HealthRoutes(ready).route());
+    Readiness readiness = new Readiness().check("serving", () -> ready.getAsBoolean() ? java.util.Optional.empty()
+        : java.util.Optional.of("starting or shutting down"));
+    routes.add(new HealthRoutes(readiness).route());
     // Filled in below as the roles start; read at every scrape.
     MetricSources metricSources = new MetricSources();
     BearerTokens admins = BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "admin");
@@ -111,6 +116,8 @@ final class NodeAssembly {
           aws.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    HealthAssembly health = new HealthAssembly(system, readiness, HealthSettings.fromConfig(config));
+    health.dependencies(aws, settings, roles.contains(INGEST) && settings.ingest().enabled());
     EntityTypeRegistry registry = EntityTypeRegistry.defaults();
     log.info("tenantlake node '{}': roles {}, region {}, {}", system.name(), roles, settings.region(), settings.aws());
 
@@ -133,6 +140,7 @@ final class NodeAssembly {
             () -> writer.local().map(l -> ((RunningLanes) l).ingest().metrics());
         java.util.function.LongSupplier maxLag = () -> laneMetrics.get().map(m -> m.maxLagMillis()).orElse(-1L);
         metricSources.ingest(laneMetrics).backfill(backfill);
+        health.ingest(writer);
         if (refined != null) metricSources.refined(refined.metrics());
         if (refined != null) {
           ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), settings.claimCheck().bucket(),
