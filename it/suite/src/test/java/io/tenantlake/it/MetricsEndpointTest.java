@@ -20,7 +20,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -30,6 +33,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
  * scraped during and after the run, the text parsed strictly, and the counters must have grown,
  * the lag gauges exist per shard, the commit histograms hold counts, and the JVM series be there.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsEndpointTest {
   static LocalLake lake;
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -40,7 +44,8 @@ class MetricsEndpointTest {
     Path logs = Paths.get("target", "it-logs", "metrics");
     java.nio.file.Files.createDirectories(logs);
     lake = new LocalLake("region-metrics", 2, logs);
-    lake.startEngine(Map.of("tenantlake.ingest.commit.max-records", "1000", "tenantlake.metrics.top-tenants", "5"));
+    lake.startEngine(Map.of("tenantlake.ingest.commit.max-records", "1000", "tenantlake.metrics.top-tenants", "5",
+        "tenantlake.health.probe-interval", "1s"));
   }
 
   @AfterAll
@@ -57,6 +62,7 @@ class MetricsEndpointTest {
   }
 
   @Test
+  @Order(1)
   void countersGrowDuringARunAndEverySeriesIsThere() throws Exception {
     PrometheusText engineBefore = scrape(lake.engineUri());
     assertThat(engineBefore.value("tenantlake_ingest_writer")).isEqualTo(1);
@@ -136,6 +142,46 @@ class MetricsEndpointTest {
     assertThat(after.samples("jvm_memory_used_bytes", "area", "heap")).isNotEmpty();
     assertThat(after.value("jvm_threads_current")).isPositive();
     assertThat(after.family("jvm_gc_collection_seconds")).isPresent();
+  }
+
+  @Test
+  @Order(2)
+  void readyFlipsWhenABucketGoesAndComesBackWhileAliveStaysOk() throws Exception {
+    var engineReady = get(lake.engineUri(), "/ready");
+    assertThat(engineReady.statusCode()).as(engineReady.body()).isEqualTo(200);
+    var checks = LocalLake.JSON.readTree(engineReady.body()).path("checks");
+    assertThat(checks.fieldNames()).toIterable()
+        .containsExactly("serving", "kinesis", "claim-check-bucket", "storage", "cluster", "lanes");
+    checks.forEach(c -> assertThat(c.asText()).isEqualTo("ok"));
+    var intakeReady = get(lake.intakeUri(), "/ready");
+    assertThat(intakeReady.statusCode()).as(intakeReady.body()).isEqualTo(200);
+    assertThat(LocalLake.JSON.readTree(intakeReady.body()).path("checks").fieldNames()).toIterable()
+        .containsExactly("serving", "kinesis", "claim-check-bucket");
+
+    // the claim-check bucket goes away (empty: nothing in this run needed a claim check)
+    lake.s3().client().deleteBucket(b -> b.bucket(LocalLake.CLAIM_BUCKET));
+    HttpResponse<String> lost = awaitReady(lake.engineUri(), 503, Duration.ofSeconds(20));
+    assertThat(LocalLake.JSON.readTree(lost.body()).path("checks").path("claim-check-bucket").asText())
+        .startsWith("claim-check-bucket unreachable: ");
+    assertThat(get(lake.engineUri(), "/alive").statusCode()).isEqualTo(200);
+
+    lake.s3().createBucket(LocalLake.CLAIM_BUCKET);
+    awaitReady(lake.engineUri(), 200, Duration.ofSeconds(20));
+  }
+
+  private static HttpResponse<String> get(URI node, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(node.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> awaitReady(URI node, int status, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      HttpResponse<String> r = get(node, "/ready");
+      if (r.statusCode() == status) return r;
+      if (System.nanoTime() > deadline) throw new AssertionError("/ready did not answer " + status + ": " + r.body());
+      Thread.sleep(250);
+    }
   }
 
   /** Scrapes until every posted event is merged (the backlog is empty and the merges counted it). */
