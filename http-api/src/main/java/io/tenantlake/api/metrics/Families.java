@@ -35,13 +35,23 @@ final class Families {
     return out;
   }
 
-  static Labels labels(String... namesAndValues) {
-    return Labels.of(namesAndValues);
+  /** A family being filled: left out of the scrape when no data point was added. */
+  private abstract class Family {
+    private boolean any;
+
+    final void pointAdded() {
+      any = true;
+    }
+
+    abstract MetricSnapshot build();
+
+    final void add() {
+      if (any) out.add(build());
+    }
   }
 
-  final class Counter {
+  final class Counter extends Family {
     private final CounterSnapshot.Builder b;
-    private boolean any;
 
     private Counter(CounterSnapshot.Builder b) {
       this.b = b;
@@ -49,18 +59,18 @@ final class Families {
 
     Counter point(double value, String... labels) {
       b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
-      any = true;
+      pointAdded();
       return this;
     }
 
-    void add() {
-      if (any) out.add(b.build());
+    @Override
+    MetricSnapshot build() {
+      return b.build();
     }
   }
 
-  final class Gauge {
+  final class Gauge extends Family {
     private final GaugeSnapshot.Builder b;
-    private boolean any;
 
     private Gauge(GaugeSnapshot.Builder b) {
       this.b = b;
@@ -68,18 +78,18 @@ final class Families {
 
     Gauge point(double value, String... labels) {
       b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build());
-      any = true;
+      pointAdded();
       return this;
     }
 
-    void add() {
-      if (any) out.add(b.build());
+    @Override
+    MetricSnapshot build() {
+      return b.build();
     }
   }
 
-  final class Histogram {
+  final class Histogram extends Family {
     private final HistogramSnapshot.Builder b;
-    private boolean any;
 
     private Histogram(HistogramSnapshot.Builder b) {
       this.b = b;
@@ -94,12 +104,13 @@ final class Families {
           .sum(s.sumSeconds())
           .labels(Labels.of(labels))
           .build());
-      any = true;
+      pointAdded();
       return this;
     }
 
-    void add() {
-      if (any) out.add(b.build());
+    @Override
+    MetricSnapshot build() {
+      return b.build();
     }
   }
 }

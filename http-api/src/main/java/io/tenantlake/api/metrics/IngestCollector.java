@@ -1,30 +1,25 @@
 package io.tenantlake.api.metrics;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.tenantlake.engine.ingest.IngestMetrics;
 
 /**
  * The live lane and the raw writer, read from the lanes running on this node at scrape time
  * ({@code tenantlake_ingest_writer} is 0 and the rest absent on a node that is not the writer).
  */
-final class IngestCollector implements MultiCollector {
-  private final MetricSources sources;
+final class IngestCollector extends SourcesCollector {
   private final int topTenants;
 
   IngestCollector(MetricSources sources, int topTenants) {
-    this.sources = sources;
+    super(sources);
     this.topTenants = topTenants;
   }
 
   @Override
-  public MetricSnapshots collect() {
-    Families f = new Families();
+  void collect(Families f) {
     var lanes = sources.ingest();
     f.gauge("tenantlake_ingest_writer", "1 when the cluster's ingest lanes (the writer of every table) run on this node")
         .point(lanes.isPresent() ? 1 : 0).add();
     lanes.ifPresent(m -> collect(m, f));
-    return new MetricSnapshots(f.snapshots());
   }
 
   private void collect(IngestMetrics m, Families f) {

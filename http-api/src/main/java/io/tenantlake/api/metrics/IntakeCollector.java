@@ -1,19 +1,13 @@
 package io.tenantlake.api.metrics;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-
 /** The intake's counters ({@code POST /v1/events}), on nodes with the intake role. */
-final class IntakeCollector implements MultiCollector {
-  private final MetricSources sources;
-
+final class IntakeCollector extends SourcesCollector {
   IntakeCollector(MetricSources sources) {
-    this.sources = sources;
+    super(sources);
   }
 
   @Override
-  public MetricSnapshots collect() {
-    Families f = new Families();
+  void collect(Families f) {
     sources.intake().ifPresent(metrics -> {
       var m = metrics.snapshot();
       f.counter("tenantlake_intake_requests", "POST /v1/events requests").point(m.requests()).add();
@@ -30,6 +24,5 @@ final class IntakeCollector implements MultiCollector {
       f.counter("tenantlake_intake_events_put_again",
           "events put again on their own shard after a reshard misplaced the record that packed them").point(m.putAgain()).add();
     });
-    return new MetricSnapshots(f.snapshots());
   }
 }

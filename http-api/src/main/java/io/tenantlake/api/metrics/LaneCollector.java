@@ -1,7 +1,5 @@
 package io.tenantlake.api.metrics;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.tenantlake.engine.bootstrap.JobStatus;
 import io.tenantlake.engine.lanes.BackfillLanes;
 import java.util.List;
@@ -11,19 +9,16 @@ import java.util.List;
  * what passed lately) and the bootstrap jobs running on this node with their progress. Jobs are
  * read from memory; a job's series disappear when it ends.
  */
-final class LaneCollector implements MultiCollector {
+final class LaneCollector extends SourcesCollector {
   private static final List<String> LANES = List.of("bootstrap", "import");
-  private final MetricSources sources;
 
   LaneCollector(MetricSources sources) {
-    this.sources = sources;
+    super(sources);
   }
 
   @Override
-  public MetricSnapshots collect() {
-    Families f = new Families();
+  void collect(Families f) {
     sources.backfill().ifPresent(b -> collect(b, f));
-    return new MetricSnapshots(f.snapshots());
   }
 
   private static void collect(BackfillLanes backfill, Families f) {

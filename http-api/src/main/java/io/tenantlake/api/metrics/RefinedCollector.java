@@ -1,7 +1,5 @@
 package io.tenantlake.api.metrics;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.tenantlake.engine.metrics.MergeMetrics;
 import io.tenantlake.engine.metrics.RefinedMetrics;
 import java.util.Map;
@@ -11,18 +9,14 @@ import java.util.function.ToLongFunction;
  * The refined merges per table, freshness, and (on the writer) the merge backlog. The counts live
  * in the node's {@link RefinedMetrics}, so they go on across the pipelines the node opens.
  */
-final class RefinedCollector implements MultiCollector {
-  private final MetricSources sources;
-
+final class RefinedCollector extends SourcesCollector {
   RefinedCollector(MetricSources sources) {
-    this.sources = sources;
+    super(sources);
   }
 
   @Override
-  public MetricSnapshots collect() {
-    Families f = new Families();
+  void collect(Families f) {
     sources.refined().ifPresent(m -> collect(m, f));
-    return new MetricSnapshots(f.snapshots());
   }
 
   private void collect(RefinedMetrics m, Families f) {

@@ -14,8 +14,12 @@ import org.junit.jupiter.api.Test;
 /** The collectors read their sources at every scrape and write well-formed exposition text. */
 class CollectorsTest {
   private static PrometheusText scrape(MetricSources sources, int topTenants) {
-    var registry = MetricsAssembly.registry(sources, new MetricsSettings(true, topTenants, false));
-    return PrometheusText.parse(new String(new MetricsRoutes(registry, Optional.empty()).scrape(), StandardCharsets.UTF_8));
+    return scrape(new MetricsRoutes(MetricsAssembly.registry(sources, new MetricsSettings(true, topTenants, false)),
+        Optional.empty()));
+  }
+
+  private static PrometheusText scrape(MetricsRoutes routes) {
+    return PrometheusText.parse(new String(routes.scrape(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -25,7 +29,7 @@ class CollectorsTest {
     var registry = MetricsAssembly.registry(sources, new MetricsSettings(true, 2, false));
     var routes = new MetricsRoutes(registry, Optional.empty());
 
-    PrometheusText before = PrometheusText.parse(new String(routes.scrape(), StandardCharsets.UTF_8));
+    PrometheusText before = scrape(routes);
     assertThat(before.value("tenantlake_ingest_writer")).isEqualTo(0);
     assertThat(before.family("tenantlake_raw_events_committed_total")).isEmpty();
 
@@ -42,7 +46,7 @@ class CollectorsTest {
     m.tenants.add("small", 1);
     lanes.set(Optional.of(m)); // the lanes start here: same registry, nothing registered again
 
-    PrometheusText after = PrometheusText.parse(new String(routes.scrape(), StandardCharsets.UTF_8));
+    PrometheusText after = scrape(routes);
     assertThat(after.value("tenantlake_ingest_writer")).isEqualTo(1);
     assertThat(after.value("tenantlake_ingest_records_read_total", "stream", "jira", "shard", "shardId-000000000001"))
         .isEqualTo(10);
@@ -66,7 +70,7 @@ class CollectorsTest {
     assertThat(after.family("jvm_threads_current")).isPresent();
 
     lanes.set(Optional.empty()); // the writer moved away
-    PrometheusText gone = PrometheusText.parse(new String(routes.scrape(), StandardCharsets.UTF_8));
+    PrometheusText gone = scrape(routes);
     assertThat(gone.value("tenantlake_ingest_writer")).isEqualTo(0);
     assertThat(gone.family("tenantlake_ingest_millis_behind_latest")).isEmpty();
   }
