@@ -25,6 +25,8 @@ public final class ReachabilityProbe {
   private final Duration timeout;
   private final Clock clock;
   private volatile Result last;
+  /** The last call, until it answers (only the probe thread sets it). */
+  private volatile CompletableFuture<?> inFlight;
 
   private record Result(Optional<String> problem, long atMillis) {}
 
@@ -43,11 +45,20 @@ public final class ReachabilityProbe {
     return this;
   }
 
-  /** One probe; waits for its answer at most the timeout. */
+  /**
+   * One probe; waits for its answer at most the timeout. The wait times out on a copy: completing
+   * the SDK's own future would abort its request (a reset connection, which kinesalite does not
+   * survive), and the request may still answer. While it has not, no second one is sent.
+   */
   void probeNow() {
     Optional<String> problem;
     try {
-      call.get().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+      CompletableFuture<?> pending = inFlight;
+      if (pending == null || pending.isDone()) {
+        pending = call.get();
+        inFlight = pending;
+      }
+      pending.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
       problem = Optional.empty();
     } catch (RuntimeException e) {
       Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;

@@ -46,9 +46,22 @@ class ReachabilityProbeTest {
     assertThat(probe.problem()).hasValueSatisfying(p -> assertThat(p).startsWith("storage unreachable: ")
         .contains("connection refused"));
 
-    answer.set(new CompletableFuture<>()); // never answers
-    probe.probeNow();
-    assertThat(probe.problem()).contains("storage unreachable: no answer within 200 ms");
+    CompletableFuture<Object> slow = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    answer.set(slow); // does not answer in time
+    ReachabilityProbe counting = new ReachabilityProbe("storage", () -> {
+      calls.incrementAndGet();
+      return answer.get();
+    }, Duration.ofSeconds(5), Duration.ofMillis(200), clock);
+    counting.probeNow();
+    assertThat(counting.problem()).contains("storage unreachable: no answer within 200 ms");
+    assertThat(slow).as("the timeout must not complete (abort) the call's own future").isNotDone();
+    counting.probeNow(); // still waiting for the first call: no second one
+    assertThat(calls).hasValue(1);
+    slow.complete("late");
+    counting.probeNow(); // the first call answered: the next probe is a new call
+    assertThat(counting.problem()).isEmpty();
+    assertThat(calls).hasValue(2);
 
     answer.set(CompletableFuture.completedFuture(null));
     probe.probeNow();
