@@ -11,7 +11,7 @@ import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 
 /** The API's JSON answers: bodies, and errors as {@code {"error": ..., "reason": ...}}. */
-final class JsonResponses {
+public final class JsonResponses {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String REALM = "tenantlake";
 
@@ -25,7 +25,7 @@ final class JsonResponses {
   }
 
   /** 401 with the Bearer challenge; the reason never repeats a token. */
-  static HttpResponse unauthorized(String reason) {
+  public static HttpResponse unauthorized(String reason) {
     return error(StatusCodes.UNAUTHORIZED, "unauthorized", reason)
         .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", REALM)));
   }

@@ -1,6 +1,11 @@
 package io.tenantlake.api;
 
 import com.typesafe.config.Config;
+import io.tenantlake.api.health.HealthAssembly;
+import io.tenantlake.api.health.HealthSettings;
+import io.tenantlake.api.health.Readiness;
+import io.tenantlake.api.metrics.MetricSources;
+import io.tenantlake.api.metrics.MetricsAssembly;
 import io.tenantlake.engine.aws.AwsClients;
 import io.tenantlake.engine.claimcheck.ClaimCheckStore;
 import io.tenantlake.engine.config.EngineSettings;
@@ -43,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *       {@code tenantlake.ingest.enabled}, with the throttled bootstrap and import lanes merged in
  *       (their rates and bootstrap jobs on the admin API); it stops itself in service-stop.
  * </ul>
- * Health routes are always served.
+ * Health routes are always served, and {@code GET /metrics} unless {@code tenantlake.metrics.enabled} is off.
  */
 final class NodeAssembly {
   private static final Logger log = LoggerFactory.getLogger(NodeAssembly.class);
@@ -89,10 +94,16 @@ final class NodeAssembly {
   static Route assemble(ActorSystem<Void> system, Config config, BooleanSupplier ready) {
     Set<String> roles = roles(config);
     List<Route> routes = new ArrayList<>();
-    routes.add(new HealthRoutes(ready).route());
+    Readiness readiness = new Readiness().check("serving", () -> ready.getAsBoolean() ? java.util.Optional.empty()
+        : java.util.Optional.of("starting or shutting down"));
+    routes.add(new HealthRoutes(readiness).route());
+    // Filled in below as the roles start; read at every scrape.
+    MetricSources metricSources = new MetricSources();
+    BearerTokens admins = BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "admin");
+    MetricsAssembly.route(config, metricSources, admins).ifPresent(routes::add);
     if (roles.isEmpty()) {
-      log.info("tenantlake node '{}': no roles, health routes only", system.name());
-      return routes.get(0);
+      log.info("tenantlake node '{}': no roles, health and metrics routes only", system.name());
+      return routes.size() == 1 ? routes.get(0) : Directives.concat(routes.get(0), routes.get(1));
     }
     EngineSettings settings = EngineSettings.fromConfig(config);
     // Read and check the intake's settings before anything starts: a bad value stops the node clean.
@@ -105,10 +116,11 @@ final class NodeAssembly {
           aws.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    HealthAssembly health = new HealthAssembly(system, readiness, HealthSettings.fromConfig(config));
+    health.dependencies(aws, settings, roles.contains(INGEST) && settings.ingest().enabled());
     EntityTypeRegistry registry = EntityTypeRegistry.defaults();
     log.info("tenantlake node '{}': roles {}, region {}, {}", system.name(), roles, settings.region(), settings.aws());
 
-    BearerTokens admins = BearerTokens.fromConfig(config.getConfig("tenantlake.auth"), "admin");
     var blockingIo = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
     if (roles.contains(INGEST)) {
       if (settings.ingest().enabled()) {
@@ -124,8 +136,12 @@ final class NodeAssembly {
         IngestWriter.Status writer = IngestWriter.init(system, INGEST, () -> new RunningLanes(
             LiveIngestService.startOpening(system.classicSystem(), settings, aws, registry,
                 refined == null ? Flow::create : refined.openPipeline(), backfill)), blockingIo);
-        java.util.function.LongSupplier maxLag = () -> writer.local()
-            .map(l -> ((RunningLanes) l).ingest().metrics().maxLagMillis()).orElse(-1L);
+        java.util.function.Supplier<java.util.Optional<io.tenantlake.engine.ingest.IngestMetrics>> laneMetrics =
+            () -> writer.local().map(l -> ((RunningLanes) l).ingest().metrics());
+        java.util.function.LongSupplier maxLag = () -> laneMetrics.get().map(m -> m.maxLagMillis()).orElse(-1L);
+        metricSources.ingest(laneMetrics).backfill(backfill);
+        health.ingest(writer);
+        if (refined != null) metricSources.refined(refined.metrics());
         if (refined != null) {
           ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), settings.claimCheck().bucket(),
               settings.claimCheck().prefix(), settings.claimCheck().maxSize());
@@ -153,6 +169,7 @@ final class NodeAssembly {
       ClaimCheckStore claims = new ClaimCheckStore(aws.s3(), claimSettings.bucket(), claimSettings.prefix(),
           claimSettings.maxSize());
       IntakeMetrics metrics = new IntakeMetrics();
+      metricSources.intake(metrics);
       KinesisPublisher publisher = new KinesisPublisher(aws.kinesis(), registry, intakeSettings.publish(),
           intakeSettings.packing(), metrics);
       EventIntake intake = new EventIntake(new EventValidator(registry), claims, claimSettings, publisher, metrics);

@@ -40,7 +40,7 @@ class TenantlakeMainTest {
       for (String path : new String[] {"alive", "ready"}) {
         HttpResponse<String> r = get(base, path);
         assertThat(r.statusCode()).as(path).isEqualTo(200);
-        assertThat(r.body()).as(path).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(r.body()).as(path).startsWith("{\"status\":\"ok\"");
         assertThat(r.headers().firstValue("Content-Type")).as(path).contains("application/json");
       }
       assertThat(get(base, "nope").statusCode()).isEqualTo(404);

@@ -17,6 +17,8 @@ import org.apache.pekko.stream.javadsl.Flow;
  *     watermarks (blocking), then gives the flow that follows each raw commit; called by the
  *     node that becomes the writer, each time it does
  * @param tables each model's table, for reading (any node)
+ * @param metrics the refined merges' figures on this node, across the pipelines it opens
  */
 public record RefinedNode(Supplier<Flow<CycleResult, CycleResult, NotUsed>> openPipeline, TenantSharding tenants,
-    Map<String, DeltaTable> tables, Map<String, List<String>> modelsByEntityType, DeltaStorage storage) {}
+    Map<String, DeltaTable> tables, Map<String, List<String>> modelsByEntityType, DeltaStorage storage,
+    io.tenantlake.engine.metrics.RefinedMetrics metrics) {}

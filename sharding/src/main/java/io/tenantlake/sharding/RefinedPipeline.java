@@ -3,6 +3,8 @@ package io.tenantlake.sharding;
 import io.tenantlake.engine.delta.DeltaStorage;
 import io.tenantlake.engine.delta.FileRowCache;
 import io.tenantlake.engine.event.RawEvent;
+import io.tenantlake.engine.metrics.MergeMetrics;
+import io.tenantlake.engine.metrics.RefinedMetrics;
 import io.tenantlake.engine.model.ModelRunner;
 import io.tenantlake.engine.raw.RawTableWriter.CycleResult;
 import io.tenantlake.engine.refined.EntityRows;
@@ -44,10 +46,15 @@ public final class RefinedPipeline {
   private final FileRowCache rowCache;
   /** This incarnation of the pipeline, for the tenant entities ({@link TenantEntity.Apply#epoch()}). */
   private final String epoch = java.util.UUID.randomUUID().toString();
+  private final RefinedMetrics metrics;
+  /** Raw events committed and handed to this pipeline, not merged yet (the merge backlog). */
+  private final java.util.concurrent.atomic.AtomicLong waiting = new java.util.concurrent.atomic.AtomicLong();
 
   private RefinedPipeline(TenantSharding sharding, ModelRunner models, Map<String, RefinedTableWriter> writers,
-      Executor cycleIo, Executor mergeIo, FileRowCache rowCache) {
+      Executor cycleIo, Executor mergeIo, FileRowCache rowCache, RefinedMetrics metrics) {
     this.rowCache = rowCache;
+    this.metrics = metrics;
+    metrics.backlogFrom(waiting::get);
     this.sharding = sharding;
     this.models = models;
     this.writers = writers;
@@ -67,17 +74,22 @@ public final class RefinedPipeline {
    */
   public static RefinedPipeline open(TenantSharding sharding, ModelRunner models, DeltaStorage storage,
       MergePolicy policy, Executor cycleIo, Executor mergeIo, Executor partitionIo) {
-    return open(sharding, models, storage, policy, cycleIo, mergeIo, partitionIo, FileRowCache.disabled());
+    return open(sharding, models, storage, policy, cycleIo, mergeIo, partitionIo, FileRowCache.disabled(),
+        new RefinedMetrics());
   }
 
-  /** As above, the writers keeping the rows of the files they write and read in {@code rowCache}. */
+  /**
+   * As above, the writers keeping the rows of the files they write and read in {@code rowCache},
+   * and counting into the node's {@code metrics} (which outlive this pipeline).
+   */
   public static RefinedPipeline open(TenantSharding sharding, ModelRunner models, DeltaStorage storage,
-      MergePolicy policy, Executor cycleIo, Executor mergeIo, Executor partitionIo, FileRowCache rowCache) {
+      MergePolicy policy, Executor cycleIo, Executor mergeIo, Executor partitionIo, FileRowCache rowCache,
+      RefinedMetrics metrics) {
     Map<String, RefinedTableWriter> writers = new LinkedHashMap<>();
     models.schemas().forEach((name, schema) ->
         writers.put(name, RefinedTableWriter.open(storage, schema, policy, partitionIo, rowCache)));
     log.info("refined pipeline: models {} into {}", writers.keySet(), storage.root());
-    return new RefinedPipeline(sharding, models, writers, cycleIo, mergeIo, rowCache);
+    return new RefinedPipeline(sharding, models, writers, cycleIo, mergeIo, rowCache, metrics);
   }
 
   public Map<String, RefinedTableWriter> writers() {
@@ -101,6 +113,7 @@ public final class RefinedPipeline {
         .via(io.tenantlake.engine.refined.MergeBatches.flow(policy, RoutedCycle::cycle, RoutedCycle::andThen))
         .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
           apply(batch);
+          waiting.addAndGet(-batch.cycle().events());
           return batch.cycle();
         }, cycleIo));
   }
@@ -117,6 +130,7 @@ public final class RefinedPipeline {
   private Source<RoutedCycle, NotUsed> routed(CycleResult cycle) {
     List<RawEvent> events = new ArrayList<>();
     cycle.committedByTable().values().forEach(events::addAll);
+    waiting.addAndGet(events.size());
     if (events.isEmpty()) return Source.single(new RoutedCycle(cycle, List.of(), 0, 0));
     long started = System.nanoTime();
     return Source.single(events)
@@ -166,6 +180,7 @@ public final class RefinedPipeline {
       }
     }
     reports.forEach(r -> log.debug(r.line()));
+    count(reports, winners);
     tellCommitted(winners);
     long merged = System.nanoTime();
     log.info("refined batch: {} events, {} winners, {} tenants; routed in {} ms, models {} ms, merges {} ms (slowest {}); {}",
@@ -173,6 +188,33 @@ public final class RefinedPipeline {
         (merged - modelled) / 1_000_000, reports.stream().max(java.util.Comparator.comparingLong(MergeReport::millis))
             .map(MergeReport::table).orElse("-"), rowCache);
     return reports;
+  }
+
+  /** The merges into the node's metrics, and how old each winner is now that it is visible. */
+  private void count(List<MergeReport> reports, List<RawEvent> winners) {
+    for (MergeReport r : reports) {
+      MergeMetrics m = metrics.table(r.table());
+      if (r.alreadyCommitted()) {
+        m.alreadyCommitted.increment();
+        continue;
+      }
+      m.commits.increment();
+      m.duration.observeMillis(r.millis());
+      m.entitiesApplied.add(r.entitiesApplied());
+      m.rowsWritten.add(r.rowsWritten());
+      m.rowsCopied.add(r.rowsCopied());
+      m.filesRead.add(r.filesRead());
+      m.filesAdded.add(r.filesAdded());
+      m.filesRemoved.add(r.filesRemoved());
+    }
+    long now = System.currentTimeMillis();
+    for (RawEvent e : winners) {
+      if (e.event().hasEmittedAt()) {
+        var at = e.event().getEmittedAt();
+        metrics.freshnessFromEmitted.observeMillis(now - (at.getSeconds() * 1000 + at.getNanos() / 1_000_000));
+      }
+      if (e.ingestedAt() != null) metrics.freshnessFromIngested.observeMillis(now - e.ingestedAt().toEpochMilli());
+    }
   }
 
   /** The entities may forget what the refined tables now hold. */

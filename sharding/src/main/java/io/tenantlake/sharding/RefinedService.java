@@ -43,9 +43,11 @@ public final class RefinedService {
     org.apache.pekko.stream.Materializer materializer = org.apache.pekko.stream.Materializer.matFromSystem(system);
     // The writers are opened each time this node becomes the cluster's writer: another node may
     // have committed since (their txn versions and watermarks are read from the tables then).
+    // One per node: counts go on across the pipelines this node opens as it becomes the writer again.
+    io.tenantlake.engine.metrics.RefinedMetrics metrics = new io.tenantlake.engine.metrics.RefinedMetrics();
     java.util.function.Supplier<Flow<CycleResult, CycleResult, NotUsed>> openPipeline = () -> {
       RefinedPipeline pipeline = RefinedPipeline.open(sharding, models, settings.storage(), policy, cycle, merges,
-          partitions, rowCache);
+          partitions, rowCache, metrics);
       // Before the live lane: what a crash left in raw but not in the refined tables.
       pipeline.recover(settings.storage(), materializer);
       return pipeline.flow(commitPolicy);
@@ -65,7 +67,7 @@ public final class RefinedService {
     java.util.Map<String, io.tenantlake.engine.delta.DeltaTable> tables = new java.util.LinkedHashMap<>();
     models.schemas().forEach((name, schema) -> tables.put(name,
         io.tenantlake.engine.delta.DeltaTable.at(settings.storage(), io.tenantlake.engine.refined.RefinedTables.tableName(schema))));
-    return new RefinedNode(openPipeline, sharding, tables, byType, settings.storage());
+    return new RefinedNode(openPipeline, sharding, tables, byType, settings.storage(), metrics);
   }
 
 }

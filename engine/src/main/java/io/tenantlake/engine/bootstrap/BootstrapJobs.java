@@ -138,6 +138,11 @@ public final class BootstrapJobs {
     return store.load(id).map(job -> statusOf(job, null));
   }
 
+  /** The jobs running on this node, from memory only (the metrics endpoint asks at every scrape). */
+  public synchronized List<JobStatus> running() {
+    return running.values().stream().map(run -> statusOf(run.job, run)).toList();
+  }
+
   public List<JobStatus> all() {
     return store.all().stream().map(job -> {
       JobRun run;

@@ -1,5 +1,8 @@
 package io.tenantlake.engine.ingest;
 
+import io.tenantlake.engine.metrics.DeadLetterReasons;
+import io.tenantlake.engine.metrics.DurationHistogram;
+import io.tenantlake.engine.metrics.TopTenants;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,6 +27,14 @@ public final class IngestMetrics {
   private final Map<String, LongAdder> duplicatesByTable = new ConcurrentHashMap<>();
   public final LongAdder commitMillis = new LongAdder();
   private final Map<String, Long> millisBehind = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> recordsByShard = new ConcurrentHashMap<>();
+  /** Wall time of each raw commit cycle (every table's transaction and the checkpoint). */
+  public final DurationHistogram commitDuration = new DurationHistogram(DurationHistogram.COMMIT_SECONDS);
+  public final DeadLetterReasons deadLetterReasons = new DeadLetterReasons();
+  /** Events committed per tenant, for the top tenants' series (bounded however many tenants write). */
+  public final TopTenants tenants = new TopTenants(TENANTS_TRACKED);
+  /** Tenants counted in {@link #tenants}: far more than any top-N asked for, so its counts are near exact. */
+  public static final int TENANTS_TRACKED = 1000;
 
   public void duplicates(Map<String, Integer> byTable) {
     byTable.forEach((table, n) -> {
@@ -41,6 +52,20 @@ public final class IngestMetrics {
 
   public void lag(String stream, String shardId, long millisBehindLatest) {
     millisBehind.put(stream + "/" + shardId, millisBehindLatest);
+  }
+
+  /** A shard's answer: its lag and the records it brought. */
+  public void read(String stream, String shardId, long millisBehindLatest, int records) {
+    lag(stream, shardId, millisBehindLatest);
+    recordsByShard.computeIfAbsent(stream + "/" + shardId, k -> new LongAdder()).add(records);
+    recordsRead.add(records);
+  }
+
+  /** Per shard ({@code stream/shardId}), the records read so far. */
+  public Map<String, Long> recordsByShard() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    recordsByShard.forEach((k, n) -> out.put(k, n.sum()));
+    return out;
   }
 
   /** Per shard ({@code stream/shardId}), the MillisBehindLatest of its last answer. */

@@ -72,8 +72,17 @@ public final class RawIngest {
     return Flow.<SourceRecord>create()
         .mapAsync(decodeParallelism, decoder::decodeAll)
         .via(RecordBatches.flow(policy))
-        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> writer.commit(batch), blockingIo))
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
+          RawTableWriter.CycleResult committed = writer.commit(batch);
+          // counted once committed: a failed cycle is read and counted again after the restart
+          for (Decoded d : batch) {
+            if (d instanceof Decoded.Dead dead) metrics.deadLetterReasons.count(dead.letter().reason());
+          }
+          return committed;
+        }, blockingIo))
         .map(result -> {
+          metrics.commitDuration.observeMillis(result.millis());
+          countTenants(result, metrics);
           metrics.eventsCommitted.add(result.events());
           metrics.deadLetters.add(result.deadLetters());
           metrics.skippedAsCommitted.add(result.skippedAsCommitted());
@@ -87,9 +96,15 @@ public final class RawIngest {
 
 
 
+  private static void countTenants(RawTableWriter.CycleResult result, IngestMetrics metrics) {
+    Map<String, Long> byTenant = new HashMap<>();
+    result.committedByTable().values().forEach(events -> events.forEach(e ->
+        byTenant.merge(e.event().getTenantId(), 1L, Long::sum)));
+    byTenant.forEach(metrics.tenants::add);
+  }
+
   private static List<SourceRecord> toRecords(ShardBatch batch, IngestMetrics metrics) {
-    metrics.lag(batch.stream(), batch.shardId(), batch.millisBehindLatest());
-    metrics.recordsRead.add(batch.records().size());
+    metrics.read(batch.stream(), batch.shardId(), batch.millisBehindLatest(), batch.records().size());
     List<SourceRecord> out = new ArrayList<>(batch.records().size());
     for (var r : batch.records()) {
       Instant arrived = r.approximateArrivalTimestamp() == null ? Instant.now() : r.approximateArrivalTimestamp();

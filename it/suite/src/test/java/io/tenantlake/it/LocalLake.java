@@ -167,6 +167,11 @@ public final class LocalLake implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + enginePort);
   }
 
+  /** The intake node (in the test's JVM): POST /v1/events, its /metrics. */
+  public URI intakeUri() {
+    return intakeUri;
+  }
+
   /** SIGKILL: the engine gets no chance to finish a commit or flush anything. */
   void killEngine() {
     engine.kill();
