@@ -199,6 +199,17 @@ public final class ParquetFileCache {
     }
   }
 
+  /** Removes every cached file and query folder (a node's own temporary cache, when it stops). */
+  public synchronized void deleteAll() {
+    entries.clear();
+    bytes = 0;
+    try {
+      QueryFolder.deleteTree(filesDir.getParent());
+    } catch (IOException e) {
+      log.warn("query cache: cannot remove {}: {}", filesDir.getParent(), e.toString());
+    }
+  }
+
   /** Bytes of files the cache holds or is fetching. */
   public synchronized long bytes() {
     return bytes;

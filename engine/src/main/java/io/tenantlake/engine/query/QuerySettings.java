@@ -31,7 +31,7 @@ public record QuerySettings(Duration timeout, long memoryLimitBytes, int threads
     if (maxResultBytes < 1024) fail("max-result-bytes must be at least 1 KiB");
     if (maxConcurrentPerTenant < 1) fail("max-concurrent-per-tenant must be at least 1");
     if (maxConcurrentPerNode < maxConcurrentPerTenant) fail("max-concurrent-per-node must be at least max-concurrent-per-tenant");
-    if (cacheDir == null || cacheDir.toString().isBlank()) fail("cache.dir is empty");
+    if (cacheDir == null) fail("cache.dir is missing");
     cacheDir = cacheDir.toAbsolutePath().normalize();
     if (cacheMaxBytes < 1024 * 1024) fail("cache.max-bytes must be at least 1 MiB");
   }
@@ -46,7 +46,18 @@ public record QuerySettings(Duration timeout, long memoryLimitBytes, int threads
     long sqlBytes = c.getBytes("max-sql-bytes");
     return new QuerySettings(c.getDuration("timeout"), c.getBytes("memory-limit"), c.getInt("threads"),
         c.getInt("max-rows"), sqlBytes, c.getBytes("max-result-bytes"), c.getInt("max-concurrent-per-tenant"),
-        c.getInt("max-concurrent-per-node"), Path.of(c.getString("cache.dir")), c.getBytes("cache.max-bytes"));
+        c.getInt("max-concurrent-per-node"), cacheDir(c.getString("cache.dir")), c.getBytes("cache.max-bytes"));
+  }
+
+  /** The configured folder, or one of this process's own: nodes on one host never share a cache. */
+  private static Path cacheDir(String configured) {
+    if (!configured.isBlank()) return Path.of(configured);
+    return Path.of(System.getProperty("java.io.tmpdir"), "tenantlake-query-" + ProcessHandle.current().pid());
+  }
+
+  /** Whether the cache folder is this process's own (then the node removes it when it stops). */
+  public static boolean isPerProcess(Config root) {
+    return root.getString("tenantlake.query.cache.dir").isBlank();
   }
 
   /** The same settings with another cache folder (tests and the demo give each node its own). */

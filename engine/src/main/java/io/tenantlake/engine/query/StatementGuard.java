@@ -33,7 +33,7 @@ public final class StatementGuard {
       "duckdb_log_contexts", "duckdb_secret_types", "duckdb_variables", "getenv", "getvariable", "current_database",
       "query", "query_table", "json_execute_serialized_sql", "json_deserialize_sql", "json_serialize_sql",
       "json_serialize_plan", "enable_logging", "disable_logging", "truncate_duckdb_logs", "checkpoint",
-      "force_checkpoint", "sql_auto_complete", "current_schemas");
+      "force_checkpoint", "sql_auto_complete", "current_schemas", "pg_views");
 
   private StatementGuard() {}
 
@@ -63,6 +63,10 @@ public final class StatementGuard {
       if (t.kind() == Kind.WORD && REFUSED_WORDS.contains(t.text())) {
         return Optional.of(t.text().toUpperCase(java.util.Locale.ROOT) + " is not allowed in a query (read-only "
             + "queries only; quote a column of that name as \"" + t.text() + "\")");
+      }
+      // information_schema.views holds the views' SQL, which names the query's files.
+      if (name && t.text().equals("views") && i > 0 && tokens.get(i - 1).text().equals(".")) {
+        return Optional.of("the catalogue's view definitions are not available to queries");
       }
       if (name && (REFUSED_FUNCTIONS.contains(t.text()) || t.text().startsWith("pragma_"))) {
         boolean call = i + 1 < end && tokens.get(i + 1).kind() == Kind.OPEN_PAREN;

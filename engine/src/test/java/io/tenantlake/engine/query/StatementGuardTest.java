@@ -25,6 +25,8 @@ class StatementGuardTest {
       "SELECT * FROM jira_issues WHERE issue_id = ? AND label_count > ?",
       "SELECT query FROM (SELECT 1 AS query)",
       "SELECT updated, _updated_at FROM jira_issues",
+      "SELECT table_name, column_name FROM information_schema.columns",
+      "SELECT views FROM (SELECT 1 AS views)",
   })
   void readOnlyQueriesPass(String sql) {
     assertThat(StatementGuard.check(sql)).isEmpty();
@@ -70,6 +72,9 @@ class StatementGuardTest {
       "SHOW TABLES",
       "SUMMARIZE jira_issues",
       "CHECKPOINT",
+      "SELECT * FROM information_schema.views",
+      "SELECT * FROM \"information_schema\".\"VIEWS\"",
+      "SELECT * FROM pg_views",
   })
   void everythingElseIsRefused(String sql) {
     assertThat(StatementGuard.check(sql)).isPresent();

@@ -40,6 +40,7 @@ public final class QueryAssembly {
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-queries", () -> {
       pool.shutdownNow();
       queries.close();
+      if (QuerySettings.isPerProcess(config)) cache.deleteAll();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     log.info("query: POST /v1/tenants/{tenant}/query over {} (timeout {}, memory {} bytes, {} rows, {} per tenant, "
