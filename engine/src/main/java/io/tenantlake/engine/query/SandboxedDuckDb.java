@@ -40,8 +40,8 @@ final class SandboxedDuckDb {
   private SandboxedDuckDb() {}
 
   /** Opens the sandbox with one view per model over the files linked in {@code folder}. */
-  static Connection open(QuerySettings settings, Path folder, List<ModelSnapshot> models, Map<DataFile, Path> linked)
-      throws SQLException {
+  static Connection open(QuerySettings settings, Path folder, List<ModelSnapshot> models, Map<DataFile, Path> linked,
+      List<DerivedView> derived) throws SQLException {
     Properties p = new Properties();
     // Rows are fetched as the answer is built, so a query with a huge result stops at the row limit
     // instead of being materialised whole first.
@@ -60,7 +60,16 @@ final class SandboxedDuckDb {
       exec(c, "SET threads = " + settings.threads());
       exec(c, "SET allowed_paths = [" + String.join(", ", allowed) + "]");
       exec(c, "SET enable_external_access = false");
-      for (ModelSnapshot m : models) exec(c, viewSql(m, linked));
+      java.util.Set<String> present = new java.util.HashSet<>();
+      for (ModelSnapshot m : models) {
+        exec(c, viewSql(m, linked));
+        present.add(m.model());
+      }
+      // A derived view whose models have no table yet is left out: the query then names an
+      // unknown table, which DuckDB says.
+      for (DerivedView v : derived) {
+        if (present.containsAll(v.models())) exec(c, "CREATE VIEW " + ident(v.name()) + " AS " + v.sql());
+      }
       exec(c, "SET lock_configuration = true");
       return c;
     } catch (SQLException | RuntimeException e) {

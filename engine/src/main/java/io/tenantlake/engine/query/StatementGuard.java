@@ -37,6 +37,22 @@ public final class StatementGuard {
 
   private StatementGuard() {}
 
+  /**
+   * The names (lower case) the statement uses as words or quoted identifiers: a query gets views
+   * only for the models it names, so it reads only their logs.
+   */
+  public static Set<String> namesUsed(String sql) {
+    Set<String> names = new java.util.HashSet<>();
+    try {
+      for (Token t : SqlTokens.lex(sql)) {
+        if (t.kind() == Kind.WORD || t.kind() == Kind.QUOTED_IDENT) names.add(t.text());
+      }
+    } catch (SqlTokens.LexException e) {
+      // checked by check(); nothing is used
+    }
+    return names;
+  }
+
   /** Why the statement is refused, or empty when it may run. */
   public static Optional<String> check(String sql) {
     List<Token> tokens;

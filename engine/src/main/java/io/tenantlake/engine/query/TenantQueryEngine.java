@@ -38,11 +38,21 @@ public final class TenantQueryEngine implements AutoCloseable {
   private final QuerySettings settings;
   private final TenantSnapshotViews views;
   private final ParquetFileCache cache;
+  private final EnhancedViews enhanced;
+  private final DataSources dataSources;
   private final QueryPermits permits;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("query-timer"));
 
   public TenantQueryEngine(QuerySettings settings, TenantSnapshotViews views, ParquetFileCache cache) {
+    this(settings, views, cache, EnhancedViews.none(), null);
+  }
+
+  /** With enhanced views and (when not null) the tenants' data sources. */
+  public TenantQueryEngine(QuerySettings settings, TenantSnapshotViews views, ParquetFileCache cache,
+      EnhancedViews enhanced, DataSources dataSources) {
     this.settings = settings;
+    this.enhanced = enhanced;
+    this.dataSources = dataSources;
     this.views = views;
     this.cache = cache;
     this.permits = new QueryPermits(settings.maxConcurrentPerTenant(), settings.maxConcurrentPerNode());
@@ -75,14 +85,27 @@ public final class TenantQueryEngine implements AutoCloseable {
     limit = Math.min(limit, settings.maxRows());
     long deadline = started + settings.timeout().toNanos();
     try (AutoCloseable permit = permits.acquire(tenant); QueryFolder folder = QueryFolder.create(settings.cacheDir())) {
-      List<ModelSnapshot> snapshot = views.snapshot(tenant);
+      java.util.Set<String> names = new java.util.HashSet<>(StatementGuard.namesUsed(sql));
+      List<DerivedView> derived = new java.util.ArrayList<>(enhanced.usedBy(names));
+      for (DerivedView v : derived) names.addAll(v.models());
+      List<DataSource> sources = dataSources == null ? List.of() : dataSources.usedBy(tenant, names);
+      for (DataSource d : sources) names.add(d.model());
+      List<ModelSnapshot> snapshot = views.snapshot(tenant, names);
+      derived.addAll(0, DataSources.views(sources, snapshot));
+      long listed = System.nanoTime();
       Map<DataFile, Path> linked = link(snapshot, folder, deadline);
+      long fetched = System.nanoTime();
       Map<String, Long> versions = new LinkedHashMap<>();
       for (ModelSnapshot m : snapshot) versions.put(m.model(), m.version());
-      ResultRows.Read read = execute(tenant, sql, request.parameters(), limit, folder, snapshot, linked, deadline);
-      long elapsed = (System.nanoTime() - started) / 1_000_000;
-      log.debug("query: tenant {} answered {} rows{} from {} files in {} ms", tenant, read.rows().size(),
-          read.truncated() ? " (truncated)" : "", linked.size(), elapsed);
+      ResultRows.Read read = execute(tenant, sql, request.parameters(), limit, folder, snapshot, linked, derived, deadline);
+      long now = System.nanoTime();
+      long elapsed = (now - started) / 1_000_000;
+      if (elapsed >= 1000 || log.isDebugEnabled()) {
+        log.info("query: tenant {} answered {} rows{} from {} files of {} in {} ms (snapshots {} ms, files {} ms, "
+            + "DuckDB {} ms)", tenant, read.rows().size(), read.truncated() ? " (truncated)" : "", linked.size(),
+            versions.keySet(), elapsed, (listed - started) / 1_000_000, (fetched - listed) / 1_000_000,
+            (now - fetched) / 1_000_000);
+      }
       return new QueryResult(read.columns(), read.rows(), read.truncated(), versions, elapsed);
     } catch (QueryException e) {
       log.info("query: tenant {}: {} ({})", tenant, e.kind(), e.getMessage());
@@ -117,9 +140,9 @@ public final class TenantQueryEngine implements AutoCloseable {
   }
 
   private ResultRows.Read execute(String tenant, String sql, List<Object> params, int limit, QueryFolder folder,
-      List<ModelSnapshot> snapshot, Map<DataFile, Path> linked, long deadline) {
+      List<ModelSnapshot> snapshot, Map<DataFile, Path> linked, List<DerivedView> derived, long deadline) {
     AtomicBoolean timedOut = new AtomicBoolean();
-    try (Connection c = SandboxedDuckDb.open(settings, folder.dir(), snapshot, linked);
+    try (Connection c = SandboxedDuckDb.open(settings, folder.dir(), snapshot, linked, derived);
         PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       long left = deadline - System.nanoTime();
@@ -172,5 +195,6 @@ public final class TenantQueryEngine implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    views.close();
   }
 }

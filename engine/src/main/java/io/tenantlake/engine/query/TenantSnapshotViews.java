@@ -19,7 +19,7 @@ import java.util.Set;
  * listed from the log, never by a directory glob: the folder still holds files that later commits
  * removed (until VACUUM), and other tenants' folders are beside it.
  */
-public final class TenantSnapshotViews {
+public final class TenantSnapshotViews implements AutoCloseable {
   /** The columns a view leaves out: the partition column and the system columns a tenant has no use for. */
   static final Set<String> HIDDEN = Set.of(RefinedTables.TENANT_ID, RefinedTables.ENTITY_ID, RefinedTables.DELETED,
       RefinedTables.EVENT_ID);
@@ -40,6 +40,9 @@ public final class TenantSnapshotViews {
   }
 
   private final Map<String, DeltaTable> tables = new LinkedHashMap<>();
+  /** Log listings are blocking reads of the store: their own small pool, daemon threads. */
+  private final java.util.concurrent.ExecutorService listing =
+      java.util.concurrent.Executors.newFixedThreadPool(4, io.tenantlake.engine.DaemonThreads.named("query-listing"));
 
   public TenantSnapshotViews(DeltaStorage storage, List<String> models) {
     for (String m : models) tables.put(m, DeltaTable.at(storage, RefinedTables.tableName(m)));
@@ -49,15 +52,42 @@ public final class TenantSnapshotViews {
     return List.copyOf(tables.keySet());
   }
 
-  /** The tenant's snapshot of every model whose table exists (a model nothing was written to yet has none). */
-  public List<ModelSnapshot> snapshot(String tenant) {
-    List<ModelSnapshot> out = new ArrayList<>();
+  /**
+   * The tenant's snapshot of each named model whose table exists (a model nothing was written to
+   * yet has none), the tables listed concurrently: each listing reads the table's log.
+   */
+  public List<ModelSnapshot> snapshot(String tenant, java.util.Collection<String> models) {
+    List<java.util.concurrent.CompletableFuture<java.util.Optional<ModelSnapshot>>> parts = new ArrayList<>();
     tables.forEach((model, table) -> {
-      if (!table.exists()) return;
-      TableHistory.SnapshotFiles s = new TableHistory(table).current(
-          pv -> pv != null && tenant.equals(pv.get(RefinedTables.TENANT_ID)));
-      out.add(new ModelSnapshot(model, table.name(), s.version(), s.schema(), s.files()));
+      if (!models.contains(model)) return;
+      parts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          TableHistory.SnapshotFiles s = new TableHistory(table).current(
+              pv -> pv != null && tenant.equals(pv.get(RefinedTables.TENANT_ID)));
+          return java.util.Optional.of(new ModelSnapshot(model, table.name(), s.version(), s.schema(), s.files()));
+        } catch (io.tenantlake.engine.delta.HistoryUnavailableException noTableYet) {
+          return java.util.Optional.<ModelSnapshot>empty();
+        }
+      }, listing));
     });
+    List<ModelSnapshot> out = new ArrayList<>();
+    for (var p : parts) {
+      try {
+        p.join().ifPresent(out::add);
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
     return out;
+  }
+
+  /** Every model's snapshot for the tenant. */
+  public List<ModelSnapshot> snapshot(String tenant) {
+    return snapshot(tenant, tables.keySet());
+  }
+
+  @Override
+  public void close() {
+    listing.shutdownNow();
   }
 }

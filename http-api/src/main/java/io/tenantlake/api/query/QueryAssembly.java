@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import io.tenantlake.api.TenantTokens;
 import io.tenantlake.engine.DaemonThreads;
 import io.tenantlake.engine.config.EngineSettings;
+import io.tenantlake.engine.query.DataSourceStore;
+import io.tenantlake.engine.query.DataSources;
+import io.tenantlake.engine.query.EnhancedViews;
 import io.tenantlake.engine.query.ParquetFileCache;
 import io.tenantlake.engine.query.QuerySettings;
 import io.tenantlake.engine.query.TenantQueryEngine;
@@ -28,11 +31,15 @@ public final class QueryAssembly {
 
   private QueryAssembly() {}
 
+  /** The query route and the data source routes. */
   public static Route route(ActorSystem<?> system, Config config, EngineSettings engine, S3AsyncClient s3,
       List<String> models) {
     QuerySettings settings = QuerySettings.fromConfig(config);
     ParquetFileCache cache = new ParquetFileCache(settings.cacheDir(), settings.cacheMaxBytes(), engine.storageRoot(), s3);
-    TenantQueryEngine queries = new TenantQueryEngine(settings, new TenantSnapshotViews(engine.storage(), models), cache);
+    EnhancedViews enhanced = EnhancedViews.fromConfig(config, models);
+    TenantSnapshotViews views = new TenantSnapshotViews(engine.storage(), models);
+    DataSources sources = new DataSources(new DataSourceStore(engine.storage()), views, enhanced.names());
+    TenantQueryEngine queries = new TenantQueryEngine(settings, views, cache, enhanced, sources);
     // As many threads as queries may run on the node: a query past that is refused (429), not queued.
     ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.maxConcurrentPerNode(), settings.maxConcurrentPerNode(),
         60, TimeUnit.SECONDS, new SynchronousQueue<>(), DaemonThreads.named("query"));
@@ -43,10 +50,12 @@ public final class QueryAssembly {
       if (QuerySettings.isPerProcess(config)) cache.deleteAll();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
-    log.info("query: POST /v1/tenants/{tenant}/query over {} (timeout {}, memory {} bytes, {} rows, {} per tenant, "
-        + "{} per node, cache {} of {} bytes)", models, settings.timeout(), settings.memoryLimitBytes(), settings.maxRows(),
+    log.info("query: POST /v1/tenants/{tenant}/query over {}, enhanced views {} (timeout {}, memory {} bytes, {} rows, {} per tenant, "
+        + "{} per node, cache {} of {} bytes)", models, enhanced.names(), settings.timeout(), settings.memoryLimitBytes(), settings.maxRows(),
         settings.maxConcurrentPerTenant(), settings.maxConcurrentPerNode(), settings.cacheDir(), settings.cacheMaxBytes());
-    return new QueryRoutes(TenantTokens.fromConfig(config.getConfig("tenantlake.auth")), queries, pool,
-        Materializer.matFromSystem(system)).route();
+    TenantTokens tokens = TenantTokens.fromConfig(config.getConfig("tenantlake.auth"));
+    Materializer mat = Materializer.matFromSystem(system);
+    return org.apache.pekko.http.javadsl.server.Directives.concat(new QueryRoutes(tokens, queries, pool, mat).route(),
+        new DataSourceRoutes(tokens, sources, pool, mat).route());
   }
 }
