@@ -22,6 +22,16 @@ final class QueryClient {
 
   private QueryClient() {}
 
+  /** Any call of the data source API: method, path, the tenant's token, a JSON body or null. */
+  static Answer call(URI node, String method, String path, String token, String jsonBody) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(node.resolve(path)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token);
+    if (jsonBody == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+    else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), r.body());
+  }
+
   static Answer query(URI node, String tenant, String token, String sql, Object... parameters) throws Exception {
     List<Object> params = new ArrayList<>(List.of(parameters));
     String body = LocalLake.JSON.writeValueAsString(Map.of("sql", sql, "parameters", params, "limit", 100_000));

@@ -59,6 +59,7 @@ class TenantQueryTest {
     Map<String, String> overrides = new HashMap<>();
     TOKENS.forEach((t, token) -> overrides.put("tenantlake.auth.tenant-tokens." + t + ".0", token));
     overrides.put("tenantlake.query.cache.dir", cache.toString());
+    overrides.put("tenantlake.query.enhanced-views.0.name", "issue_with_assignee");
     lake.startEngine(overrides);
   }
 
@@ -106,6 +107,110 @@ class TenantQueryTest {
     assertThat(join.path("rows").get(0).get(0).asLong()).isEqualTo(9); // 12 - 4 deleted + 1 new, all assigned
   }
 
+  @Test
+  @Order(3)
+  void theEnhancedViewIsTheJoinOfKernelRows() throws Exception {
+    KernelTableReader kernel = new KernelTableReader(lake.s3.s3aSettings());
+    for (String tenant : List.of(A, B)) {
+      QueryClient.Answer a = QueryClient.query(lake.engineUri(), tenant, TOKENS.get(tenant), "SELECT * FROM issue_with_assignee");
+      assertThat(a.status()).as(a.body()).isEqualTo(200);
+      JsonNode body = a.json();
+      Map<String, Map<String, Object>> users = live(kernel, "users", tenant, "user_id", body);
+      Map<String, Map<String, Object>> projects = live(kernel, "jira_projects", tenant, "project_id", body);
+      List<String> expected = new ArrayList<>();
+      for (Map<String, Object> i : live(kernel, "jira_issues", tenant, "issue_id", body).values()) {
+        Map<String, Object> u = users.getOrDefault((String) i.get("assignee_id"), Map.of());
+        Map<String, Object> p = projects.getOrDefault((String) i.get("project_id"), Map.of());
+        Map<String, Object> row = new java.util.HashMap<>(i);
+        row.put("project_key", p.get("project_key"));
+        row.put("project_name", p.get("name"));
+        row.put("assignee_name", u.get("display_name"));
+        row.put("assignee_email", u.get("email"));
+        row.put("assignee_active", u.get("active"));
+        expected.add(line(columns(body), row));
+      }
+      assertThat(rows(body)).as(tenant).isEqualTo(sorted(expected));
+      assertThat(expected).isNotEmpty();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void dataSourcesAreFilteredViewsOfTheirTenant() throws Exception {
+    String ds = "/v1/tenants/" + A + "/datasources";
+    QueryClient.Answer created = QueryClient.call(lake.engineUri(), "POST", ds, TOKENS.get(A),
+        "{\"name\": \"open_p1\", \"model\": \"jira_issues\", \"filter\": \"project_id = 'P-1' AND status <> 'Done'\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(QueryClient.call(lake.engineUri(), "POST", ds, TOKENS.get(A),
+        "{\"name\": \"open_p1\", \"model\": \"jira_issues\", \"filter\": \"true\"}").status()).isEqualTo(409);
+    QueryClient.Answer bad = QueryClient.call(lake.engineUri(), "POST", ds, TOKENS.get(A),
+        "{\"name\": \"sneaky\", \"model\": \"jira_issues\", \"filter\": \"tenant_id = 'qry-b' OR (SELECT 1) = 1\"}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().path("reason").asText()).contains("tenant_id");
+    assertThat(QueryClient.call(lake.engineUri(), "GET", ds, TOKENS.get(B), null).status()).isEqualTo(403);
+    assertThat(QueryClient.call(lake.engineUri(), "GET", ds, TOKENS.get(A), null).body()).contains("open_p1");
+    assertThat(QueryClient.call(lake.engineUri(), "GET", ds + "/open_p1", TOKENS.get(A), null).json().path("model").asText())
+        .isEqualTo("jira_issues");
+
+    KernelTableReader kernel = new KernelTableReader(lake.s3.s3aSettings());
+    JsonNode body = QueryClient.query(lake.engineUri(), A, TOKENS.get(A), "SELECT * FROM open_p1").json();
+    List<String> expected = new ArrayList<>();
+    for (Map<String, Object> i : live(kernel, "jira_issues", A, "issue_id", body).values()) {
+      if ("P-1".equals(i.get("project_id")) && !"Done".equals(i.get("status"))) expected.add(line(columns(body), i));
+    }
+    assertThat(expected).isNotEmpty();
+    assertThat(rows(body)).isEqualTo(sorted(expected));
+    // B has no source of that name: it is an unknown table there, not A's view.
+    QueryClient.Answer fromB = QueryClient.query(lake.engineUri(), B, TOKENS.get(B), "SELECT * FROM open_p1");
+    assertThat(fromB.status()).isEqualTo(400);
+    assertThat(fromB.body()).doesNotContain(A);
+
+    assertThat(QueryClient.call(lake.engineUri(), "DELETE", ds + "/open_p1", TOKENS.get(A), null).status()).isEqualTo(204);
+    assertThat(QueryClient.call(lake.engineUri(), "GET", ds + "/open_p1", TOKENS.get(A), null).status()).isEqualTo(404);
+    assertThat(QueryClient.query(lake.engineUri(), A, TOKENS.get(A), "SELECT * FROM open_p1").status()).isEqualTo(400);
+  }
+
+  /** The tenant's live rows of a model by key, read with Kernel, at the version the answer names. */
+  static Map<String, Map<String, Object>> live(KernelTableReader kernel, String model, String tenant, String key, JsonNode answer)
+      throws Exception {
+    KernelTableReader.Result k = kernel.read(lake.tableLocation("refined/" + model));
+    assertThat(answer.path("table_versions").path(model).asLong()).as(model).isEqualTo(k.version());
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    for (Map<String, Object> r : k.rows()) {
+      if (tenant.equals(r.get("tenant_id")) && !Boolean.TRUE.equals(r.get("_deleted"))) out.put((String) r.get(key), r);
+    }
+    return out;
+  }
+
+  static List<String> columns(JsonNode body) {
+    List<String> columns = new ArrayList<>();
+    body.path("columns").forEach(c -> columns.add(c.path("name").asText()));
+    return columns;
+  }
+
+  static String line(List<String> columns, Map<String, Object> row) {
+    StringBuilder sb = new StringBuilder();
+    for (String c : columns) sb.append(c).append('=').append(row.get(c)).append(';');
+    return sb.toString();
+  }
+
+  static List<String> rows(JsonNode body) {
+    List<String> columns = columns(body);
+    List<String> out = new ArrayList<>();
+    for (JsonNode row : body.path("rows")) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < columns.size(); i++) sb.append(columns.get(i)).append('=').append(row.get(i).isNull() ? "null" : row.get(i).asText()).append(';');
+      out.add(sb.toString());
+    }
+    return sorted(out);
+  }
+
+  static List<String> sorted(List<String> l) {
+    List<String> out = new ArrayList<>(l);
+    out.sort(null);
+    return out;
+  }
+
   /** Each model, each tenant: the query's rows are the Kernel's live rows of that tenant at the answer's version. */
   static void compareEveryModel() throws Exception {
     KernelTableReader kernel = new KernelTableReader(lake.s3.s3aSettings());
@@ -116,23 +221,13 @@ class TenantQueryTest {
         JsonNode body = a.json();
         KernelTableReader.Result k = kernel.read(lake.tableLocation("refined/" + model));
         assertThat(body.path("table_versions").path(model).asLong()).as(model).isEqualTo(k.version());
-        List<String> columns = new ArrayList<>();
-        body.path("columns").forEach(c -> columns.add(c.path("name").asText()));
+        List<String> columns = columns(body);
         assertThat(columns).contains("_version", "_updated_at").doesNotContain("tenant_id", "_deleted", "_entity_id", "_event_id");
-        List<String> fromQuery = new ArrayList<>();
-        for (JsonNode row : body.path("rows")) {
-          StringBuilder sb = new StringBuilder();
-          for (int i = 0; i < columns.size(); i++) sb.append(columns.get(i)).append('=').append(row.get(i).isNull() ? "null" : row.get(i).asText()).append(';');
-          fromQuery.add(sb.toString());
-        }
+        List<String> fromQuery = rows(body);
         List<String> fromKernel = new ArrayList<>();
         for (Map<String, Object> r : k.rows()) {
-          if (!tenant.equals(r.get("tenant_id")) || Boolean.TRUE.equals(r.get("_deleted"))) continue;
-          StringBuilder sb = new StringBuilder();
-          for (String c : columns) sb.append(c).append('=').append(r.get(c)).append(';');
-          fromKernel.add(sb.toString());
+          if (tenant.equals(r.get("tenant_id")) && !Boolean.TRUE.equals(r.get("_deleted"))) fromKernel.add(line(columns, r));
         }
-        fromQuery.sort(null);
         fromKernel.sort(null);
         assertThat(fromKernel).as("%s of %s in kernel", model, tenant).isNotEmpty();
         assertThat(fromQuery).as("%s of %s", model, tenant).isEqualTo(fromKernel);
