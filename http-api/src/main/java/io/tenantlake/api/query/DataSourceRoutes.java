@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tenantlake.api.JsonBodies;
 import io.tenantlake.api.JsonResponses;
 import io.tenantlake.api.TenantTokens;
-import io.tenantlake.engine.event.EventValidator;
 import io.tenantlake.engine.query.DataSource;
 import io.tenantlake.engine.query.DataSources;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -44,14 +40,8 @@ public final class DataSourceRoutes extends AllDirectives {
   public Route route() {
     return pathPrefix(PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()).slash("datasources"),
         tenant -> extractRequest(request -> {
-          if (!EventValidator.TENANT_ID.matcher(tenant).matches()) {
-            return complete(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad_tenant", "not a tenant id"));
-          }
-          Optional<HttpResponse> denied = tokens.check(tenant, request.getHeader("Authorization").map(HttpHeader::value));
-          if (denied.isPresent()) {
-            request.entity().discardBytes(materializer);
-            return complete(denied.get());
-          }
+          Optional<HttpResponse> denied = TenantGate.deny(tokens, tenant, request, materializer);
+          if (denied.isPresent()) return complete(denied.get());
           return concat(
               pathEnd(() -> concat(
                   post(() -> completeWithFuture(JsonBodies.read(request.entity(), materializer, 64 * 1024, body -> create(tenant, body)))),
@@ -100,19 +90,8 @@ public final class DataSourceRoutes extends AllDirectives {
     return n;
   }
 
-  /** Store reads and writes are blocking: on the query pool, a full pool a 429. */
+  /** Store reads and writes are blocking: on the query pool. */
   private CompletionStage<HttpResponse> blocking(Supplier<HttpResponse> work) {
-    try {
-      return CompletableFuture.supplyAsync(() -> {
-        try {
-          return work.get();
-        } catch (RuntimeException e) {
-          return JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "data sources not reachable: " + e.getMessage());
-        }
-      }, pool);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(JsonResponses.error(StatusCodes.TOO_MANY_REQUESTS, "too_many_queries",
-          "the node is running as many queries as it can: retry shortly"));
-    }
+    return TenantGate.onPool(pool, work);
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tenantlake.api.JsonBodies;
 import io.tenantlake.api.JsonResponses;
 import io.tenantlake.api.TenantTokens;
-import io.tenantlake.engine.event.EventValidator;
 import io.tenantlake.engine.query.QueryException;
 import io.tenantlake.engine.query.QueryRequest;
 import io.tenantlake.engine.query.QueryResult;
@@ -15,8 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -49,14 +46,8 @@ public final class QueryRoutes extends AllDirectives {
   public Route route() {
     return path(PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()).slash("query"), tenant ->
         post(() -> extractRequest(request -> {
-          if (!EventValidator.TENANT_ID.matcher(tenant).matches()) {
-            return complete(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad_tenant", "not a tenant id"));
-          }
-          Optional<HttpResponse> denied = tokens.check(tenant, request.getHeader("Authorization").map(HttpHeader::value));
-          if (denied.isPresent()) {
-            request.entity().discardBytes(materializer);
-            return complete(denied.get());
-          }
+          Optional<HttpResponse> denied = TenantGate.deny(tokens, tenant, request, materializer);
+          if (denied.isPresent()) return complete(denied.get());
           boolean csv = request.getHeader("Accept").map(h -> h.value().toLowerCase(java.util.Locale.ROOT).contains("text/csv"))
               .orElse(false);
           return completeWithFuture(JsonBodies.read(request.entity(), materializer, maxBodyBytes,
@@ -71,21 +62,14 @@ public final class QueryRoutes extends AllDirectives {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad_request", e.getMessage()));
     }
-    try {
-      return CompletableFuture.supplyAsync(() -> {
-        try {
-          QueryResult r = engine.run(tenant, request);
-          return csv ? QueryAnswers.csv(r) : QueryAnswers.json(r);
-        } catch (QueryException e) {
-          return QueryAnswers.error(e);
-        } catch (RuntimeException e) {
-          return JsonResponses.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "the query failed: " + e);
-        }
-      }, pool);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(QueryAnswers.error(new QueryException(QueryException.Kind.TOO_MANY,
-          "the node is running as many queries as it can: retry shortly")));
-    }
+    return TenantGate.onPool(pool, () -> {
+      try {
+        QueryResult r = engine.run(tenant, request);
+        return csv ? QueryAnswers.csv(r) : QueryAnswers.json(r);
+      } catch (QueryException e) {
+        return QueryAnswers.error(e);
+      }
+    });
   }
 
   static QueryRequest parse(JsonNode body) {

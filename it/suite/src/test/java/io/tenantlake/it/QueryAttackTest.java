@@ -7,11 +7,8 @@ import io.tenantlake.engine.delta.DeltaTable;
 import io.tenantlake.proto.v1.ChangeEvent;
 import io.tenantlake.proto.v1.Op;
 import io.tenantlake.testkit.LocalS3;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,17 +42,10 @@ class QueryAttackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path logs = Paths.get("target", "it-logs", "query-attacks");
-    Files.createDirectories(logs);
-    cache = Files.createTempDirectory("attack-cache");
-    lake = new LocalLake("region-attack", 1, logs);
-    Map<String, String> o = new HashMap<>();
-    o.put("tenantlake.auth.tenant-tokens." + A + ".0", TOKEN_A);
-    o.put("tenantlake.auth.tenant-tokens." + B + ".0", TOKEN_B);
-    o.put("tenantlake.query.cache.dir", cache.toString());
-    o.put("tenantlake.query.timeout", "4s");
-    o.put("tenantlake.query.memory-limit", "256 MiB");
-    lake.startEngine(o);
+    QueryClient.QueryLake q = QueryClient.start("attack", Map.of(A, TOKEN_A, B, TOKEN_B),
+        Map.of("tenantlake.query.timeout", "4s", "tenantlake.query.memory-limit", "256 MiB"));
+    lake = q.lake();
+    cache = q.cache();
     List<ChangeEvent> events = new ArrayList<>();
     Map<String, Long> posted = new TreeMap<>();
     for (String t : List.of(A, B)) {

@@ -2,6 +2,10 @@ package io.tenantlake.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,6 +25,21 @@ final class QueryClient {
   }
 
   private QueryClient() {}
+
+  /** A local lake whose engine knows the tenants' tokens and has a query cache folder of the test's own. */
+  record QueryLake(LocalLake lake, Path cache) {}
+
+  static QueryLake start(String name, Map<String, String> tokensByTenant, Map<String, String> settings) throws Exception {
+    Path logs = Paths.get("target", "it-logs", name);
+    Files.createDirectories(logs);
+    Path cache = Files.createTempDirectory(name + "-cache");
+    LocalLake lake = new LocalLake("region-" + name, 1, logs);
+    Map<String, String> overrides = new HashMap<>(settings);
+    tokensByTenant.forEach((t, token) -> overrides.put("tenantlake.auth.tenant-tokens." + t + ".0", token));
+    overrides.put("tenantlake.query.cache.dir", cache.toString());
+    lake.startEngine(overrides);
+    return new QueryLake(lake, cache);
+  }
 
   /** Any call of the data source API: method, path, the tenant's token, a JSON body or null. */
   static Answer call(URI node, String method, String path, String token, String jsonBody) throws Exception {

@@ -12,13 +12,9 @@ import io.tenantlake.proto.domain.jira.v1.Project;
 import io.tenantlake.proto.v1.ChangeEvent;
 import io.tenantlake.proto.v1.Op;
 import io.tenantlake.testkit.KernelTableReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,21 +42,12 @@ class TenantQueryTest {
       "jira_projects", "jira.project", "users", "identity.user", "confluence_pages", "confluence.page");
   static final Instant T0 = Instant.parse("2026-11-20T09:00:00.123456Z");
   static LocalLake lake;
-  static Path cache;
   /** Per "tenant/type/id" the winning version. */
   static final Map<String, Long> posted = new TreeMap<>();
 
   @BeforeAll
   static void start() throws Exception {
-    Path logs = Paths.get("target", "it-logs", "query");
-    Files.createDirectories(logs);
-    cache = Files.createTempDirectory("query-cache");
-    lake = new LocalLake("region-query", 1, logs);
-    Map<String, String> overrides = new HashMap<>();
-    TOKENS.forEach((t, token) -> overrides.put("tenantlake.auth.tenant-tokens." + t + ".0", token));
-    overrides.put("tenantlake.query.cache.dir", cache.toString());
-    overrides.put("tenantlake.query.enhanced-views.0.name", "issue_with_assignee");
-    lake.startEngine(overrides);
+    lake = QueryClient.start("query", TOKENS, Map.of("tenantlake.query.enhanced-views.0.name", "issue_with_assignee")).lake();
   }
 
   @AfterAll
