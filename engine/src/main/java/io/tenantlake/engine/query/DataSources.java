@@ -76,10 +76,12 @@ public final class DataSources {
     return ds;
   }
 
-  /** The tenant's data sources that a query names. */
-  List<DataSource> usedBy(String tenant, Set<String> names) {
+  /** The tenant's data sources that a query names (within the scope, when its token has one). */
+  List<DataSource> usedBy(String tenant, Set<String> names, Optional<Set<String>> scope) {
     List<DataSource> out = new ArrayList<>();
-    for (DataSource d : store.list(tenant)) if (names.contains(d.name())) out.add(d);
+    for (DataSource d : store.list(tenant)) {
+      if (names.contains(d.name()) && scope.map(s -> s.contains(d.name())).orElse(true)) out.add(d);
+    }
     return out;
   }
 
@@ -91,8 +93,9 @@ public final class DataSources {
         if (!m.model().equals(d.model())) continue;
         try {
           String where = FilterParser.toSql(d.filter(), columns(m), booleanColumns(m));
-          out.add(new DerivedView(d.name(), "SELECT * FROM " + SandboxedDuckDb.ident(m.model()) + " WHERE " + where,
-              Set.of(m.model())));
+          String model = m.model();
+          out.add(new DerivedView(d.name(), Set.of(model), true,
+              relation -> "SELECT * FROM " + relation.apply(model) + " WHERE " + where));
         } catch (IllegalArgumentException e) {
           log.warn("query: data source {} over {} left out: its filter no longer parses ({})", d.name(), d.model(), e.getMessage());
         }

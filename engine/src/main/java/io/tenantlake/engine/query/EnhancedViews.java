@@ -43,7 +43,7 @@ public final class EnhancedViews {
       Set<String> reads = new java.util.TreeSet<>(StatementGuard.namesUsed(sql));
       reads.retainAll(models);
       if (reads.isEmpty()) throw new IllegalArgumentException(where + " reads none of the models " + models);
-      views.put(name, new DerivedView(name, sql.strip().replaceAll(";+$", ""), Set.copyOf(reads)));
+      views.put(name, DerivedView.text(name, Set.copyOf(reads), sql.strip().replaceAll(";+$", "")));
     });
     return new EnhancedViews(views);
   }

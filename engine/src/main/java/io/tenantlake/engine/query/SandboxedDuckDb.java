@@ -41,7 +41,7 @@ final class SandboxedDuckDb {
 
   /** Opens the sandbox with one view per model over the files linked in {@code folder}. */
   static Connection open(QuerySettings settings, Path folder, List<ModelSnapshot> models, Map<DataFile, Path> linked,
-      List<DerivedView> derived) throws SQLException {
+      List<DerivedView> derived, boolean modelViews) throws SQLException {
     Properties p = new Properties();
     // Rows are fetched as the answer is built, so a query with a huge result stops at the row limit
     // instead of being materialised whole first.
@@ -60,15 +60,20 @@ final class SandboxedDuckDb {
       exec(c, "SET threads = " + settings.threads());
       exec(c, "SET allowed_paths = [" + String.join(", ", allowed) + "]");
       exec(c, "SET enable_external_access = false");
-      java.util.Set<String> present = new java.util.HashSet<>();
+      Map<String, String> selects = new java.util.HashMap<>();
       for (ModelSnapshot m : models) {
-        exec(c, viewSql(m, linked));
-        present.add(m.model());
+        selects.put(m.model(), selectSql(m, linked));
+        if (modelViews) exec(c, "CREATE VIEW " + ident(m.model()) + " AS " + selects.get(m.model()));
       }
+      // Without model views (a token scoped to data sources) a data source reads its model's
+      // SELECT inline, and nothing else is there to name.
+      java.util.function.Function<String, String> relation = modelViews ? SandboxedDuckDb::ident
+          : model -> "(" + selects.get(model) + ")";
       // A derived view whose models have no table yet is left out: the query then names an
       // unknown table, which DuckDB says.
       for (DerivedView v : derived) {
-        if (present.containsAll(v.models())) exec(c, "CREATE VIEW " + ident(v.name()) + " AS " + v.sql());
+        if (!selects.keySet().containsAll(v.models()) || (!modelViews && !v.inlineable())) continue;
+        exec(c, "CREATE VIEW " + ident(v.name()) + " AS " + v.sql().apply(relation));
       }
       exec(c, "SET lock_configuration = true");
       return c;
@@ -79,11 +84,11 @@ final class SandboxedDuckDb {
   }
 
   /**
-   * The view: the tenant's files read by column name ({@code union_by_name}: files written before
+   * A model view's SELECT: the tenant's files read by column name ({@code union_by_name}: files written before
    * a column was added lack it), united by name with a typed empty row set so that every column
    * exists with its type even when no file has it or the tenant has no files, tombstones hidden.
    */
-  static String viewSql(ModelSnapshot m, Map<DataFile, Path> linked) {
+  static String selectSql(ModelSnapshot m, Map<DataFile, Path> linked) {
     List<Column> all = m.schema().dataColumns();
     String typed = all.stream().map(col -> "CAST(NULL AS " + duckType(col.type()) + ") AS " + ident(col.name()))
         .collect(Collectors.joining(", "));
@@ -95,7 +100,7 @@ final class SandboxedDuckDb {
     String visible = m.visibleColumns().stream()
         .map(col -> "CAST(" + ident(col.name()) + " AS " + duckType(col.type()) + ") AS " + ident(col.name()))
         .collect(Collectors.joining(", "));
-    return "CREATE VIEW " + ident(m.model()) + " AS SELECT " + visible + " FROM (" + source + ") WHERE NOT "
+    return "SELECT " + visible + " FROM (" + source + ") WHERE NOT "
         + ident(io.tenantlake.engine.refined.RefinedTables.DELETED);
   }
 

@@ -86,9 +86,11 @@ public final class TenantQueryEngine implements AutoCloseable {
     long deadline = started + settings.timeout().toNanos();
     try (AutoCloseable permit = permits.acquire(tenant); QueryFolder folder = QueryFolder.create(settings.cacheDir())) {
       java.util.Set<String> names = new java.util.HashSet<>(StatementGuard.namesUsed(sql));
-      List<DerivedView> derived = new java.util.ArrayList<>(enhanced.usedBy(names));
+      boolean scoped = request.scope().isPresent();
+      List<DerivedView> derived = new java.util.ArrayList<>(scoped ? List.of() : enhanced.usedBy(names));
       for (DerivedView v : derived) names.addAll(v.models());
-      List<DataSource> sources = dataSources == null ? List.of() : dataSources.usedBy(tenant, names);
+      List<DataSource> sources = dataSources == null ? List.of() : dataSources.usedBy(tenant, names, request.scope());
+      if (scoped) names.clear();
       for (DataSource d : sources) names.add(d.model());
       List<ModelSnapshot> snapshot = views.snapshot(tenant, names);
       derived.addAll(0, DataSources.views(sources, snapshot));
@@ -97,7 +99,8 @@ public final class TenantQueryEngine implements AutoCloseable {
       long fetched = System.nanoTime();
       Map<String, Long> versions = new LinkedHashMap<>();
       for (ModelSnapshot m : snapshot) versions.put(m.model(), m.version());
-      ResultRows.Read read = execute(tenant, sql, request.parameters(), limit, folder, snapshot, linked, derived, deadline);
+      ResultRows.Read read = execute(tenant, sql, request.parameters(), limit, folder, snapshot, linked, derived,
+          !scoped, deadline);
       long now = System.nanoTime();
       long elapsed = (now - started) / 1_000_000;
       if (elapsed >= 1000 || log.isDebugEnabled()) {
@@ -140,9 +143,10 @@ public final class TenantQueryEngine implements AutoCloseable {
   }
 
   private ResultRows.Read execute(String tenant, String sql, List<Object> params, int limit, QueryFolder folder,
-      List<ModelSnapshot> snapshot, Map<DataFile, Path> linked, List<DerivedView> derived, long deadline) {
+      List<ModelSnapshot> snapshot, Map<DataFile, Path> linked, List<DerivedView> derived, boolean modelViews,
+      long deadline) {
     AtomicBoolean timedOut = new AtomicBoolean();
-    try (Connection c = SandboxedDuckDb.open(settings, folder.dir(), snapshot, linked, derived);
+    try (Connection c = SandboxedDuckDb.open(settings, folder.dir(), snapshot, linked, derived, modelViews);
         PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       long left = deadline - System.nanoTime();

@@ -55,7 +55,8 @@ public final class QueryAssembly {
         settings.maxConcurrentPerTenant(), settings.maxConcurrentPerNode(), settings.cacheDir(), settings.cacheMaxBytes());
     TenantTokens tokens = TenantTokens.fromConfig(config.getConfig("tenantlake.auth"));
     Materializer mat = Materializer.matFromSystem(system);
-    return org.apache.pekko.http.javadsl.server.Directives.concat(new QueryRoutes(tokens, queries, pool, mat).route(),
+    return org.apache.pekko.http.javadsl.server.Directives.concat(new QueryRoutes(tokens,
+        ScopedTokens.fromConfig(config.getConfig("tenantlake.auth")), queries, pool, mat).route(),
         new DataSourceRoutes(tokens, sources, pool, mat).route());
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tenantlake.api.JsonBodies;
 import io.tenantlake.api.JsonResponses;
 import io.tenantlake.api.TenantTokens;
+import io.tenantlake.engine.event.EventValidator;
 import io.tenantlake.engine.query.QueryException;
 import io.tenantlake.engine.query.QueryRequest;
 import io.tenantlake.engine.query.QueryResult;
@@ -29,13 +30,15 @@ import org.apache.pekko.stream.Materializer;
  */
 public final class QueryRoutes extends AllDirectives {
   private final TenantTokens tokens;
+  private final ScopedTokens scoped;
   private final TenantQueryEngine engine;
   private final Executor pool;
   private final Materializer materializer;
   private final long maxBodyBytes;
 
-  public QueryRoutes(TenantTokens tokens, TenantQueryEngine engine, Executor pool, Materializer materializer) {
+  QueryRoutes(TenantTokens tokens, ScopedTokens scoped, TenantQueryEngine engine, Executor pool, Materializer materializer) {
     this.tokens = tokens;
+    this.scoped = scoped;
     this.engine = engine;
     this.pool = pool;
     this.materializer = materializer;
@@ -46,19 +49,24 @@ public final class QueryRoutes extends AllDirectives {
   public Route route() {
     return path(PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()).slash("query"), tenant ->
         post(() -> extractRequest(request -> {
-          Optional<HttpResponse> denied = TenantGate.deny(tokens, tenant, request, materializer);
+          // A token scoped to data sources opens this route only, for those sources.
+          Optional<java.util.Set<String>> scope = EventValidator.TENANT_ID.matcher(tenant).matches()
+              ? scoped.scope(tenant, request.getHeader("Authorization").map(h -> h.value())) : Optional.empty();
+          Optional<HttpResponse> denied = scope.isPresent() ? Optional.empty()
+              : TenantGate.deny(tokens, tenant, request, materializer);
           if (denied.isPresent()) return complete(denied.get());
           boolean csv = request.getHeader("Accept").map(h -> h.value().toLowerCase(java.util.Locale.ROOT).contains("text/csv"))
               .orElse(false);
           return completeWithFuture(JsonBodies.read(request.entity(), materializer, maxBodyBytes,
-              body -> run(tenant, body, csv)));
+              body -> run(tenant, body, csv, scope)));
         })));
   }
 
-  private CompletionStage<HttpResponse> run(String tenant, JsonNode body, boolean csv) {
+  private CompletionStage<HttpResponse> run(String tenant, JsonNode body, boolean csv, Optional<java.util.Set<String>> scope) {
     QueryRequest request;
     try {
-      request = parse(body);
+      QueryRequest parsed = parse(body);
+      request = new QueryRequest(parsed.sql(), parsed.limit(), parsed.parameters(), scope);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad_request", e.getMessage()));
     }

@@ -52,6 +52,7 @@ class QueryRoutesTest {
         tenantlake.roles = [intake]
         tenantlake.auth.admin-tokens = ["admin-secret"]
         tenantlake.auth.tenant-tokens { "acme" = ["acme-token"], "globex" = ["globex-token"] }
+        tenantlake.auth.datasource-tokens { "acme" = [{ token = "acme-ds-token", datasources = ["only_i1"] }] }
         tenantlake.aws.kinesis-endpoint = "http://127.0.0.1:9"
         tenantlake.aws.s3-endpoint = "http://127.0.0.1:9"
         tenantlake.query { timeout = 2s, max-sql-bytes = 4 KiB, max-concurrent-per-tenant = 1, max-rows = 50 }
@@ -130,6 +131,42 @@ class QueryRoutesTest {
     HttpResponse<String> cut = post("acme", "acme-token", "{\"sql\": \"SELECT * FROM range(100)\", \"limit\": 1000}", null);
     assertThat(JsonResponses.JSON.readTree(cut.body()).path("rows").size()).isEqualTo(50);
     assertThat(JsonResponses.JSON.readTree(cut.body()).path("truncated").asBoolean()).isTrue();
+  }
+
+  static HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+    var b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token);
+    if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+    else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aDataSourceTokenSeesItsSourcesAndNothingElse() throws Exception {
+    // Before the source exists, the scoped token reads nothing.
+    assertThat(post("acme", "acme-ds-token", sql("SELECT * FROM only_i1"), null).statusCode()).isEqualTo(400);
+    HttpResponse<String> created = call("POST", "/v1/tenants/acme/datasources", "acme-token",
+        "{\"name\": \"only_i1\", \"model\": \"jira_issues\", \"filter\": \"issue_id = 'I-1'\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(call("POST", "/v1/tenants/acme/datasources", "acme-token",
+        "{\"name\": \"all_i\", \"model\": \"jira_issues\", \"filter\": \"issue_id LIKE 'I-%'\"}").statusCode()).isEqualTo(201);
+
+    HttpResponse<String> own = post("acme", "acme-ds-token", sql("SELECT issue_id, summary FROM only_i1"), null);
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    assertThat(JsonResponses.JSON.readTree(own.body()).path("rows").toString()).isEqualTo("[[\"I-1\",\"a, \\\"quoted\\\"\"]]");
+    for (String other : List.of("SELECT * FROM jira_issues", "SELECT * FROM all_i", "SELECT * FROM memory.main.jira_issues")) {
+      HttpResponse<String> r = post("acme", "acme-ds-token", sql(other), null);
+      assertThat(r.statusCode()).as(other + ": " + r.body()).isEqualTo(400);
+      assertThat(r.body()).doesNotContain("I-2");
+    }
+    // The scoped token opens no other route, and no other tenant.
+    assertThat(call("GET", "/v1/tenants/acme/datasources", "acme-ds-token", null).statusCode()).isEqualTo(401);
+    assertThat(post("globex", "acme-ds-token", sql("SELECT 1"), null).statusCode()).isEqualTo(401);
+    // The tenant's own token still sees everything.
+    assertThat(post("acme", "acme-token", sql("SELECT count(*) FROM all_i"), null).body()).contains("[[2]]");
+    assertThat(call("DELETE", "/v1/tenants/acme/datasources/all_i", "acme-token", null).statusCode()).isEqualTo(204);
+    assertThat(call("DELETE", "/v1/tenants/acme/datasources/all_i", "acme-token", null).statusCode()).isEqualTo(404);
+    assertThat(call("POST", "/v1/tenants/acme/datasources", "acme-token",
+        "{\"name\": \"x\", \"model\": \"jira_issues\", \"filter\": \"summary = (SELECT 1)\"}").statusCode()).isEqualTo(400);
   }
 
   @Test
