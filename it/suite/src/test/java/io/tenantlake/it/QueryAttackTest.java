@@ -33,6 +33,8 @@ class QueryAttackTest {
   static final String B = "atk-b";
   static final String TOKEN_A = "attack-token-a";
   static final String TOKEN_B = "attack-token-b";
+  /** A's token scoped to its data source a_active, and to a name that only B has a source of. */
+  static final String TOKEN_A_SCOPED = "attack-token-a-scoped";
   static final String B_MARK = "bsecret7f3a";
   static LocalLake lake;
   static Path cache;
@@ -43,7 +45,10 @@ class QueryAttackTest {
   @BeforeAll
   static void start() throws Exception {
     QueryClient.QueryLake q = QueryClient.start("attack", Map.of(A, TOKEN_A, B, TOKEN_B),
-        Map.of("tenantlake.query.timeout", "4s", "tenantlake.query.memory-limit", "256 MiB"));
+        Map.of("tenantlake.query.timeout", "4s", "tenantlake.query.memory-limit", "256 MiB",
+            "tenantlake.auth.datasource-tokens." + A + ".0.token", TOKEN_A_SCOPED,
+            "tenantlake.auth.datasource-tokens." + A + ".0.datasources.0", "a_active",
+            "tenantlake.auth.datasource-tokens." + A + ".0.datasources.1", "b_users"));
     lake = q.lake();
     cache = q.cache();
     List<ChangeEvent> events = new ArrayList<>();
@@ -171,6 +176,50 @@ class QueryAttackTest {
         new Attack("string bomb", "SELECT string_agg(repeat('x', 1000000), '') FROM range(100000)", Set.of(400, 408)),
         new Attack("wide answer", "SELECT repeat('x', 1000000) FROM range(200)", Set.of(400, 413))));
     return list.stream();
+  }
+
+  /** A source request by A; 201 or the refusal status. */
+  static QueryClient.Answer source(String token, String tenant, String json) throws Exception {
+    return QueryClient.call(lake.engineUri(), "POST", "/v1/tenants/" + tenant + "/datasources", token, json);
+  }
+
+  @org.junit.jupiter.api.Test
+  void dataSourcesAndScopedTokensReachNothingOfB() throws Exception {
+    assertThat(source(TOKEN_B, B, "{\"name\": \"b_users\", \"model\": \"users\", \"filter\": \"active\"}").status()).isEqualTo(201);
+    assertThat(source(TOKEN_A, A, "{\"name\": \"a_active\", \"model\": \"users\", \"filter\": \"active\"}").status()).isEqualTo(201);
+    List<String> badSources = List.of(
+        "{\"name\": \"x1\", \"model\": \"users\", \"filter\": \"tenant_id = '" + B + "'\"}",
+        "{\"name\": \"x2\", \"model\": \"users\", \"filter\": \"active OR 1 = (SELECT count(*) FROM read_parquet('" + cache + "/files/*.parquet'))\"}",
+        "{\"name\": \"x3\", \"model\": \"users\", \"filter\": \"active) UNION ALL SELECT * FROM users WHERE (true\"}",
+        "{\"name\": \"x4\", \"model\": \"users\", \"filter\": \"active; ATTACH 'x'\"}",
+        "{\"name\": \"x5\", \"model\": \"users\", \"filter\": \"active -- \"}",
+        "{\"name\": \"users\", \"model\": \"users\", \"filter\": \"active\"}",
+        "{\"name\": \"x6\", \"model\": \"refined/users\", \"filter\": \"active\"}",
+        "{\"name\": \"X7;\", \"model\": \"users\", \"filter\": \"active\"}",
+        "{\"name\": \"x8\", \"model\": \"users\", \"filter\": \"getenv('PATH') = 'x'\"}");
+    for (String body : badSources) {
+      QueryClient.Answer a = source(TOKEN_A, A, body);
+      assertThat(a.status()).as(body + ": " + a.body()).isEqualTo(400);
+      for (String secret : forbidden) assertThat(a.body()).doesNotContain(secret);
+    }
+    // A's token may not create a source for B, nor B's be listed with it.
+    assertThat(source(TOKEN_A, B, "{\"name\": \"x9\", \"model\": \"users\", \"filter\": \"active\"}").status()).isEqualTo(403);
+    assertThat(QueryClient.call(lake.engineUri(), "GET", "/v1/tenants/" + B + "/datasources", TOKEN_A, null).status()).isEqualTo(403);
+    assertThat(QueryClient.call(lake.engineUri(), "GET", "/v1/tenants/" + A + "/datasources", TOKEN_A, null).body())
+        .doesNotContain("b_users");
+
+    QueryClient.Answer own = QueryClient.query(lake.engineUri(), A, TOKEN_A_SCOPED, "SELECT count(*), min(display_name) FROM a_active");
+    assertThat(own.status()).as(own.body()).isEqualTo(200);
+    assertThat(own.json().path("rows").get(0).get(1).asText()).startsWith(A);
+    for (String sql : List.of("SELECT * FROM b_users", "SELECT * FROM users", "SELECT * FROM issue_with_assignee",
+        "SELECT * FROM read_parquet('" + cache + "/files/*.parquet')", "SELECT * FROM memory.main.users")) {
+      QueryClient.Answer a = QueryClient.query(lake.engineUri(), A, TOKEN_A_SCOPED, sql);
+      assertThat(a.status()).as(sql + ": " + a.body()).isEqualTo(400);
+      for (String secret : forbidden) assertThat(a.body()).doesNotContain(secret);
+    }
+    assertThat(QueryClient.query(lake.engineUri(), B, TOKEN_A_SCOPED, "SELECT * FROM b_users").status()).isEqualTo(401);
+    assertThat(QueryClient.call(lake.engineUri(), "GET", "/v1/tenants/" + A + "/datasources", TOKEN_A_SCOPED, null).status())
+        .isEqualTo(401);
   }
 
   @ParameterizedTest(name = "{0}")
