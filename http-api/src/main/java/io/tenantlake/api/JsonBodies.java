@@ -14,7 +14,7 @@ import org.apache.pekko.stream.Materializer;
  * Small JSON request bodies of the admin API: read with a size limit (never buffered past it),
  * parsed, and handed on; anything else is a 4xx with a JSON reason.
  */
-final class JsonBodies {
+public final class JsonBodies {
   static final long MAX_BYTES = 64 * 1024;
   private static final long READ_TIMEOUT_MILLIS = 10_000;
 
@@ -22,12 +22,18 @@ final class JsonBodies {
 
   static CompletionStage<HttpResponse> read(HttpEntity entity, Materializer materializer,
       Function<JsonNode, CompletionStage<HttpResponse>> handler) {
+    return read(entity, materializer, MAX_BYTES, handler);
+  }
+
+  /** As {@link #read(HttpEntity, Materializer, Function)}, with a limit of the body's own. */
+  public static CompletionStage<HttpResponse> read(HttpEntity entity, Materializer materializer, long maxBytes,
+      Function<JsonNode, CompletionStage<HttpResponse>> handler) {
     if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
       entity.discardBytes(materializer);
       return java.util.concurrent.CompletableFuture.completedFuture(JsonResponses.error(
           StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Content-Type must be application/json"));
     }
-    return entity.withSizeLimit(MAX_BYTES).toStrict(READ_TIMEOUT_MILLIS, MAX_BYTES, materializer)
+    return entity.withSizeLimit(maxBytes).toStrict(READ_TIMEOUT_MILLIS, maxBytes, materializer)
         .thenCompose(strict -> {
           JsonNode node;
           try {
@@ -48,7 +54,7 @@ final class JsonBodies {
               ? err.getCause() : err;
           if (cause instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
             return JsonResponses.error(StatusCodes.PAYLOAD_TOO_LARGE, "too_large",
-                "the body is larger than " + MAX_BYTES + " bytes");
+                "the body is larger than " + maxBytes + " bytes");
           }
           return badRequest("cannot read the body: " + cause.getMessage());
         });

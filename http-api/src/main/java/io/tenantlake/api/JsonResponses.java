@@ -12,12 +12,12 @@ import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 
 /** The API's JSON answers: bodies, and errors as {@code {"error": ..., "reason": ...}}. */
 public final class JsonResponses {
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
   static final String REALM = "tenantlake";
 
   private JsonResponses() {}
 
-  static HttpResponse error(StatusCode status, String error, String reason) {
+  public static HttpResponse error(StatusCode status, String error, String reason) {
     ObjectNode body = JSON.createObjectNode();
     body.put("error", error);
     body.put("reason", reason);
@@ -30,7 +30,7 @@ public final class JsonResponses {
         .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", REALM)));
   }
 
-  static HttpResponse json(StatusCode status, Object body) {
+  public static HttpResponse json(StatusCode status, Object body) {
     try {
       return HttpResponse.create().withStatus(status)
           .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body));

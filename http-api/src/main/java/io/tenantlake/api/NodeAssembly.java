@@ -184,6 +184,9 @@ final class NodeAssembly {
     if (config.getBoolean("tenantlake.sharing.enabled")) {
       routes.addAll(io.tenantlake.api.sharing.SharingAssembly.routes(system, config, settings, admins, models, blockingIo));
     }
+    if (config.getBoolean("tenantlake.query.enabled")) {
+      routes.add(io.tenantlake.api.query.QueryAssembly.route(system, config, settings, aws.s3(), models));
+    }
     routes.add(new AdminTablesRoutes(admins, settings.storage(), registry.names(), models,
         blockingIo).route());
     // concat, not orElse: rejections of all routes are merged (GET /v1/events is a 405, not a 404)

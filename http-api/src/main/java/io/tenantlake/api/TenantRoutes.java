@@ -64,19 +64,22 @@ final class TenantRoutes extends AllDirectives {
   }
 
   Route route() {
-    return pathPrefix(PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()), tenant ->
-        extractRequest(request -> {
-          Optional<String> auth = request.getHeader("Authorization").map(HttpHeader::value);
-          if (!EventValidator.TENANT_ID.matcher(tenant).matches()) {
-            return complete(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad_tenant", "not a tenant id"));
-          }
-          Optional<HttpResponse> denied = tokens.check(tenant, auth);
-          if (denied.isPresent()) return complete(denied.get());
-          return concat(
-              pathEnd(() -> get(() -> completeWithFuture(tenantStatus(tenant)))),
-              path(PathMatchers.segment("entities").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
-                  (type, id) -> get(() -> completeWithFuture(entityState(tenant, type, id)))));
-        }));
+    // Paths first, then the token: other routes under /v1/tenants/{tenant}/ (the query route, which
+    // also takes tokens scoped to data sources) are never answered here.
+    return pathPrefix(PathMatchers.segment("v1").slash("tenants").slash(PathMatchers.segment()), tenant -> concat(
+        pathEnd(() -> get(() -> guarded(tenant, () -> completeWithFuture(tenantStatus(tenant))))),
+        path(PathMatchers.segment("entities").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
+            (type, id) -> get(() -> guarded(tenant, () -> completeWithFuture(entityState(tenant, type, id)))))));
+  }
+
+  private Route guarded(String tenant, java.util.function.Supplier<Route> inner) {
+    return extractRequest(request -> {
+      if (!EventValidator.TENANT_ID.matcher(tenant).matches()) {
+        return complete(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad_tenant", "not a tenant id"));
+      }
+      Optional<HttpResponse> denied = tokens.check(tenant, request.getHeader("Authorization").map(HttpHeader::value));
+      return denied.isPresent() ? complete(denied.get()) : inner.get();
+    });
   }
 
   private CompletionStage<HttpResponse> entityState(String tenant, String type, String id) {

@@ -14,7 +14,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * another tenant's), admin tokens open every tenant, anything else is 401. Tokens are compared as
  * digests in constant time ({@link BearerTokens}) and never logged.
  */
-final class TenantTokens {
+public final class TenantTokens {
   private final Map<String, BearerTokens> byTenant;
   private final BearerTokens admins;
 
@@ -24,7 +24,7 @@ final class TenantTokens {
   }
 
   /** {@code tenant-tokens { "<tenant>" = ["token", ...] }} and the admin tokens of {@code tenantlake.auth}. */
-  static TenantTokens fromConfig(Config auth) {
+  public static TenantTokens fromConfig(Config auth) {
     Map<String, BearerTokens> byTenant = new HashMap<>();
     if (auth.hasPath("tenant-tokens")) {
       Config t = auth.getConfig("tenant-tokens");
@@ -36,7 +36,7 @@ final class TenantTokens {
   }
 
   /** Empty when the header may read this tenant; otherwise the answer to give (401 or 403). */
-  Optional<HttpResponse> check(String tenant, Optional<String> authorization) {
+  public Optional<HttpResponse> check(String tenant, Optional<String> authorization) {
     BearerTokens own = byTenant.get(tenant);
     if (own != null && own.check(authorization).isEmpty()) return Optional.empty();
     if (admins.check(authorization).isEmpty()) return Optional.empty();

@@ -65,16 +65,35 @@ public final class TableHistory {
 
   /** The live files of a version whose partition values pass the filter. */
   public List<DataFile> liveFiles(long version, Predicate<Map<String, String>> partitionFilter) {
+    return filesOf(snapshot(version), partitionFilter);
+  }
+
+  private List<DataFile> filesOf(Snapshot snap, Predicate<Map<String, String>> partitionFilter) {
     List<DataFile> files = new ArrayList<>();
-    try (CloseableIterator<AddFile> it = snapshot(version).scan().getFiles()) {
+    try (CloseableIterator<AddFile> it = snap.scan().getFiles()) {
       while (it.hasNext()) {
         AddFile add = it.next();
         if (partitionFilter.test(add.getPartitionValues())) files.add(DataFile.of(add));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("listing files of table " + table.name() + " at version " + version, e);
+      throw new UncheckedIOException("listing files of table " + table.name() + " at version " + snap.getVersion(), e);
     }
     return files;
+  }
+
+  /** One snapshot's version, schema and the live files whose partition values pass a filter. */
+  public record SnapshotFiles(long version, TableSchema schema, List<DataFile> files) {}
+
+  /**
+   * The latest snapshot's version, schema and filtered live files, all from the same snapshot: a
+   * reader that takes them apart could pair one version's files with another's schema.
+   */
+  public SnapshotFiles current(Predicate<Map<String, String>> partitionFilter) {
+    Snapshot snap = log.update();
+    if (snap.getVersion() < 0) throw new HistoryUnavailableException("table " + table.name() + " does not exist");
+    Metadata m = snap.getMetadata();
+    TableSchema schema = TableSchema.fromDelta(m.getSchema(), m.getPartitionColumns());
+    return new SnapshotFiles(snap.getVersion(), schema, filesOf(snap, partitionFilter));
   }
 
   /** When a version was committed (epoch ms). */
