@@ -304,9 +304,14 @@ public final class DeltaTable {
         log.info("table {}: skipping commit, {}", name, done.get());
         return done.get();
       }
-      if (!commit.readPartitions().isEmpty() || !commit.removes().isEmpty()) {
+      boolean compaction = commit.kind() == TableCommit.Kind.COMPACT;
+      if (compaction || !commit.readPartitions().isEmpty() || !commit.removes().isEmpty()) {
         Set<String> live = new HashSet<>();
-        CommitActions.markRead(txn, schema(), commit).forEach(f -> live.add(f));
+        // A compaction reads nothing that an append could change: it only needs its removed files
+        // still live, checked on a snapshot at least as new as the transaction's (a removal after
+        // that is Delta's delete/delete conflict).
+        (compaction ? CommitActions.livePaths(deltaLog.update(), schema(), commit)
+            : CommitActions.markRead(txn, schema(), commit)).forEach(live::add);
         for (DataFile r : commit.removes()) {
           if (!live.contains(PartitionPaths.toLogPath(r.path()))) {
             throw new DeltaCommitException("table " + name + ": file " + r.path()

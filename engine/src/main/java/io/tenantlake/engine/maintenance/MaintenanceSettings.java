@@ -123,4 +123,13 @@ public record MaintenanceSettings(boolean enabled, Map<Task, Duration> schedules
   public static MaintenanceSettings defaults() {
     return fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
   }
+
+  /**
+   * The defaults with some settings overridden, in HOCON relative to {@code tenantlake.maintenance}
+   * (e.g. {@code "checkpoint.interval = 50"}): for tests and tools.
+   */
+  public static MaintenanceSettings withOverrides(String hocon) {
+    Config overrides = com.typesafe.config.ConfigFactory.parseString(hocon).atPath("tenantlake.maintenance");
+    return fromConfig(overrides.withFallback(com.typesafe.config.ConfigFactory.defaultReference()));
+  }
 }

@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class RefinedTableWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RefinedTableWriter.class);
   static final String WATERMARK_KEY = "watermark";
+  private static final int MAX_MERGE_ATTEMPTS = 5;
 
   private final ModelSchema model;
   private final DeltaTable table;
@@ -151,10 +152,25 @@ public final class RefinedTableWriter implements AutoCloseable {
    * @param watermarkJson how far into the raw tables this merge has applied (recorded in the
    *     commit, returned by {@link #lastWatermark()}); null records none
    * @throws IllegalArgumentException for an update that does not fit the model (nothing is written)
-   * @throws DeltaCommitException when a concurrent commit rewrote a
-   *     touched partition: merge again
+   * @throws DeltaCommitException when concurrent commits rewrote a touched partition during
+   *     each of several attempts
    */
   public synchronized MergeReport merge(List<EntityRows> updates, long txnVersion, String watermarkJson) {
+    // A compaction or tombstone purge (io.tenantlake.engine.maintenance) may rewrite a partition
+    // while the merge reads it: the plan is then stale, and made again on the new snapshot. The
+    // files the lost attempt wrote are never committed; VACUUM deletes them after its retention.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return mergeOnce(updates, txnVersion, watermarkJson);
+      } catch (DeltaCommitException e) {
+        if (attempt >= MAX_MERGE_ATTEMPTS) throw e;
+        log.info("table {}: merge txn {} attempt {} lost a race with a rewrite, merging again: {}", appId, txnVersion,
+            attempt, e.getMessage());
+      }
+    }
+  }
+
+  private MergeReport mergeOnce(List<EntityRows> updates, long txnVersion, String watermarkJson) {
     long started = System.nanoTime();
     long committed = table.lastTxnVersion(appId);
     if (committed >= txnVersion) {

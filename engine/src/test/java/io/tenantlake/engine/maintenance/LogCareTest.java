@@ -25,10 +25,7 @@ class LogCareTest {
   @TempDir Path dir;
 
   MaintenanceSettings settings() {
-    MaintenanceSettings d = MaintenanceSettings.defaults();
-    return new MaintenanceSettings(d.enabled(), d.schedules(), d.initialDelay(), d.targetFileBytes(),
-        d.candidateFileBytes(), d.minFilesToCompact(), d.refinedQuietPeriod(), d.maxCommitAttempts(),
-        d.vacuumRetention(), INTERVAL, Duration.ofHours(2), d.tombstoneRetention(), d.dryRun());
+    return MaintenanceSettings.withOverrides("checkpoint { interval = " + INTERVAL + ", log-retention = 2h }");
   }
 
   @Test
