@@ -137,6 +137,14 @@ public final class DeltaTable {
     return TableSchema.fromDelta(snap.getMetadata().getSchema(), snap.getMetadata().getPartitionColumns());
   }
 
+  /**
+   * The table properties (Delta configuration) of the snapshot the log last loaded: no IO of its
+   * own, as fresh as the latest {@link #version()} or listing.
+   */
+  public Map<String, String> properties() {
+    return deltaLog.snapshot().getMetadata().getConfiguration();
+  }
+
   /** The latest committed table version, -1 when the table does not exist. */
   public long version() {
     return deltaLog.update().getVersion();

@@ -57,15 +57,22 @@ public final class TableLog {
    * Returns whether it committed.
    */
   public boolean setProperties(Map<String, String> wanted) {
-    OptimisticTransaction txn = log.startTransaction();
-    Map<String, String> current = txn.metadata().getConfiguration();
-    Map<String, String> next = new HashMap<>(current);
-    next.putAll(wanted);
-    if (next.equals(current)) return false;
-    txn.updateMetadata(txn.metadata().copyBuilder().configuration(next).build());
-    txn.commit(List.<Action>of(), CommitActions.operation(TableCommit.Kind.COMPACT, "SET_TBLPROPERTIES",
-        Map.of("properties", wanted.toString()), Map.of("maintenance", "properties")), DeltaTable.ENGINE_INFO);
-    return true;
+    for (int attempt = 1; ; attempt++) {
+      OptimisticTransaction txn = log.startTransaction();
+      Map<String, String> current = txn.metadata().getConfiguration();
+      Map<String, String> next = new HashMap<>(current);
+      next.putAll(wanted);
+      if (next.equals(current)) return false;
+      txn.updateMetadata(txn.metadata().copyBuilder().configuration(next).build());
+      try {
+        txn.commit(List.<Action>of(), CommitActions.operation(TableCommit.Kind.COMPACT, "SET_TBLPROPERTIES",
+            Map.of("properties", wanted.toString()), Map.of("maintenance", "properties")), DeltaTable.ENGINE_INFO);
+        return true;
+      } catch (io.delta.standalone.exceptions.DeltaConcurrentModificationException e) {
+        // Another metadata change won: apply ours on top of it.
+        if (attempt >= 5) throw new DeltaCommitException("table " + table.name() + ": cannot set properties " + wanted, e);
+      }
+    }
   }
 
   /** Writes a checkpoint of the latest version now (readers then start from it). Returns its version. */

@@ -202,7 +202,9 @@ public final class RefinedTableWriter implements AutoCloseable {
     List<String> tenants = new ArrayList<>(byTenant.keySet());
     tenants.sort(Comparator.comparingLong((String t) ->
         files.getOrDefault(t, List.of()).stream().mapToLong(DataFile::sizeBytes).sum()).reversed());
-    PartitionMerge partitionMerge = new PartitionMerge(table, schema, policy);
+    String purged = table.properties().get(RefinedTables.PURGED_BEFORE);
+    PartitionMerge partitionMerge = new PartitionMerge(table, schema, policy,
+        purged == null ? Long.MIN_VALUE : Long.parseLong(purged));
     List<PartitionMerge.Result> results = runAll(tenants.size(),
         i -> partitionMerge.run(files.getOrDefault(tenants.get(i), List.of()), byTenant.get(tenants.get(i))));
     List<DataFile> removes = new ArrayList<>();
@@ -213,7 +215,11 @@ public final class RefinedTableWriter implements AutoCloseable {
     long rowsCopied = 0;
     int filesRead = 0;
     int filesSkipped = 0;
-    for (PartitionMerge.Result r : results) {
+    List<MergeReport.TooLate> tooLate = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      PartitionMerge.Result r = results.get(i);
+      String tenant = tenants.get(i);
+      r.tooLate().forEach(u -> tooLate.add(new MergeReport.TooLate(tenant, u.entityId(), u.version(), u.updatedAt())));
       removes.addAll(r.removes());
       adds.addAll(r.adds());
       applied += r.applied();
@@ -252,7 +258,7 @@ public final class RefinedTableWriter implements AutoCloseable {
           (System.nanoTime() - mergedAt) / 1_000_000);
     }
     MergeReport report = new MergeReport(appId, txnVersion, outcome, applied, stale, rowsWritten, rowsCopied,
-        filesRead, filesSkipped, removes.size(), adds.size(), version, (System.nanoTime() - started) / 1_000_000);
+        filesRead, filesSkipped, removes.size(), adds.size(), version, (System.nanoTime() - started) / 1_000_000, tooLate);
     log.info(report.line());
     return report;
   }
@@ -329,7 +335,7 @@ public final class RefinedTableWriter implements AutoCloseable {
 
   private MergeReport skipped(long txnVersion, CommitOutcome outcome, long started) {
     MergeReport report = new MergeReport(appId, txnVersion, outcome, 0, 0, 0, 0, 0, 0, 0, 0, table.version(),
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000, List.of());
     log.info(report.line());
     return report;
   }
