@@ -11,13 +11,13 @@ import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 
 /** The API's JSON answers: bodies, and errors as {@code {"error": ..., "reason": ...}}. */
-final class JsonResponses {
+public final class JsonResponses {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String REALM = "tenantlake";
 
   private JsonResponses() {}
 
-  static HttpResponse error(StatusCode status, String error, String reason) {
+  public static HttpResponse error(StatusCode status, String error, String reason) {
     ObjectNode body = JSON.createObjectNode();
     body.put("error", error);
     body.put("reason", reason);
@@ -25,12 +25,12 @@ final class JsonResponses {
   }
 
   /** 401 with the Bearer challenge; the reason never repeats a token. */
-  static HttpResponse unauthorized(String reason) {
+  public static HttpResponse unauthorized(String reason) {
     return error(StatusCodes.UNAUTHORIZED, "unauthorized", reason)
         .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", REALM)));
   }
 
-  static HttpResponse json(StatusCode status, Object body) {
+  public static HttpResponse json(StatusCode status, Object body) {
     try {
       return HttpResponse.create().withStatus(status)
           .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body));
