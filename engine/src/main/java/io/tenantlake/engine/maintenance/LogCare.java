@@ -50,7 +50,7 @@ public final class LogCare {
     long latest = table.version();
     List<TableLog.LogFile> files = tlog.files();
     long lastCheckpoint = files.stream().filter(TableLog.LogFile::checkpoint).mapToLong(TableLog.LogFile::version).max().orElse(-1);
-    if (latest - lastCheckpoint >= settings.checkpointInterval()) {
+    if (latest - lastCheckpoint >= settings.checkpointInterval() || rewrittenSince(table, lastCheckpoint, latest)) {
       tlog.checkpoint();
       counts.put("checkpointsWritten", 1L);
       files = tlog.files();
@@ -65,6 +65,18 @@ public final class LogCare {
     counts.put("jsonCommitsLeft", left.stream().filter(f -> !f.checkpoint()).count());
     counts.put("checkpointFilesLeft", left.stream().filter(TableLog.LogFile::checkpoint).count());
     return new TableResult(table.name(), counts, List.of());
+  }
+
+  /**
+   * Whether a compaction or purge committed since the last checkpoint: their commits remove many
+   * files that every open would otherwise read from JSON on top of a checkpoint that still lists them.
+   */
+  private static boolean rewrittenSince(DeltaTable table, long lastCheckpoint, long latest) {
+    for (long v = Math.max(lastCheckpoint + 1, 0); v <= latest; v++) {
+      String meta = table.commitMetadata(v).orElse("");
+      if (meta.contains("\"maintenance\":\"compact\"") || meta.contains("\"maintenance\":\"purge-tombstones\"")) return true;
+    }
+    return false;
   }
 
   /** The table properties this task keeps on every table. */

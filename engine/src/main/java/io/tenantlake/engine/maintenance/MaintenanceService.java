@@ -81,8 +81,14 @@ public final class MaintenanceService {
     for (Task t : Task.values()) {
       long delay = settings.initialDelay().toMillis();
       long every = settings.schedule(t).toMillis();
-      executor.scheduleWithFixedDelay(() -> run(queue(t, "schedule", t == Task.VACUUM && settings.dryRun())),
-          delay, every, TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(() -> {
+        try {
+          run(queue(t, "schedule", t == Task.VACUUM && settings.dryRun()));
+        } catch (RuntimeException e) {
+          // A scheduled task that throws is never run again: log it and keep the schedule.
+          log.error("table maintenance {}: the run failed: {}", t.label(), e.toString(), e);
+        }
+      }, delay, every, TimeUnit.MILLISECONDS);
     }
     log.info("table maintenance: scheduled on this node (compact every {}, vacuum {}, checkpoint {}, purge-tombstones {}) over {} tables",
         settings.schedule(Task.COMPACT), settings.schedule(Task.VACUUM), settings.schedule(Task.CHECKPOINT),

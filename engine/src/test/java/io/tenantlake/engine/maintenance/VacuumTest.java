@@ -81,6 +81,11 @@ class VacuumTest {
     assertThat(kernel.readAt(raw.location(), beforeSecondRewrite).rows()).hasSize(8);
     // Past it: the version before the first rewrite has lost its files.
     assertThatThrownBy(() -> kernel.readAt(raw.location(), beforeFirstRewrite).rows()).isNotNull();
+    // The compactions' removes are read from JSON on top of the last checkpoint until the next one:
+    // the checkpoint task writes one after a rewrite, whatever the interval.
+    TableResult care = new LogCare(settings, Clock.systemUTC()).run(storage, raw);
+    assertThat(care.count("checkpointsWritten")).isEqualTo(1);
+    assertThat(new LogCare(settings, Clock.systemUTC()).run(storage, raw).count("checkpointsWritten")).isZero();
     // A second run finds nothing more.
     assertThat(new Vacuum(settings, clock).run(storage, raw, false).count("filesExpired")).isZero();
   }
