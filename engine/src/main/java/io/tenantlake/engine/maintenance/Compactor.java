@@ -52,9 +52,8 @@ public final class Compactor {
     Map<Map<String, String>, List<DataFile>> byPartition = new LinkedHashMap<>();
     for (DataFile f : table.liveFiles()) byPartition.computeIfAbsent(f.partitionValues(), p -> new ArrayList<>()).add(f);
     long quietSince = clock.millis() - settings.refinedQuietPeriod().toMillis();
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (String k : List.of("partitions", "partitionsCompacted", "partitionsBusy", "partitionsGivenUp", "filesRemoved",
-        "filesAdded", "bytesRead", "bytesWritten", "rows", "commitRetries")) counts.put(k, 0L);
+    Map<String, Long> counts = TableResult.counters("partitions", "partitionsCompacted", "partitionsBusy",
+        "partitionsGivenUp", "filesRemoved", "filesAdded", "bytesRead", "bytesWritten", "rows", "commitRetries");
     List<String> givenUp = new ArrayList<>();
     for (var e : byPartition.entrySet()) {
       counts.merge("partitions", 1L, Long::sum);

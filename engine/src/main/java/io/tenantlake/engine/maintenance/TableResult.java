@@ -16,6 +16,13 @@ public record TableResult(String table, Map<String, Long> counts, List<String> d
     details = List.copyOf(details.size() > MAX_DETAILS ? details.subList(0, MAX_DETAILS) : details);
   }
 
+  /** Counters at zero, in this order: what a task fills in while it works. */
+  static Map<String, Long> counters(String... names) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (String n : names) m.put(n, 0L);
+    return m;
+  }
+
   public long count(String name) {
     return counts.getOrDefault(name, 0L);
   }

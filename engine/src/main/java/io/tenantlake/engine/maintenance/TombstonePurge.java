@@ -47,10 +47,8 @@ public final class TombstonePurge {
     var schema = table.schema();
     int deletedIdx = schema.indexOf(RefinedTables.DELETED);
     int updatedIdx = schema.indexOf(RefinedTables.UPDATED_AT);
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (String k : List.of("partitionsPurged", "partitionsGivenUp", "rowsPurged", "filesRemoved", "filesAdded", "commitRetries")) {
-      counts.put(k, 0L);
-    }
+    Map<String, Long> counts = TableResult.counters("partitionsPurged", "partitionsGivenUp", "rowsPurged",
+        "filesRemoved", "filesAdded", "commitRetries");
     Map<Map<String, String>, List<DataFile>> byPartition = new LinkedHashMap<>();
     for (DataFile f : table.liveFiles()) {
       // A file whose oldest row is within the retention holds nothing to purge: not read.
