@@ -34,17 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Refined partitions are only compacted when no merge wrote to them for the quiet period; their
  * rows are re-sorted by {@code _entity_id}, which the merge's file skipping relies on.
  */
-public final class Compactor {
+public record Compactor(MaintenanceSettings settings, Clock clock) {
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
   static final String ENTITY_ID = "_entity_id";
-
-  private final MaintenanceSettings settings;
-  private final Clock clock;
-
-  public Compactor(MaintenanceSettings settings, Clock clock) {
-    this.settings = settings;
-    this.clock = clock;
-  }
 
   public TableResult compact(DeltaStorage storage, DeltaTable table) {
     long started = System.nanoTime();

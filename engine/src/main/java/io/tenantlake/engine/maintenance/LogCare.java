@@ -30,18 +30,10 @@ import org.slf4j.LoggerFactory;
  *       back by walking the commits from the latest, over compactions and purges, and must stay.
  * </ul>
  */
-public final class LogCare {
+public record LogCare(MaintenanceSettings settings, Clock clock) {
   private static final Logger log = LoggerFactory.getLogger(LogCare.class);
   /** Commit metadata our writers read back from the log: its latest carrier must stay. */
   static final List<String> ANCHOR_KEYS = List.of("positions", "watermark");
-
-  private final MaintenanceSettings settings;
-  private final Clock clock;
-
-  public LogCare(MaintenanceSettings settings, Clock clock) {
-    this.settings = settings;
-    this.clock = clock;
-  }
 
   public TableResult run(DeltaStorage storage, DeltaTable table) {
     TableLog tlog = new TableLog(table, storage);

@@ -30,16 +30,8 @@ import org.slf4j.LoggerFactory;
  * as the table property {@link RefinedTables#PURGED_BEFORE}, and the merge drops (and the pipeline
  * dead-letters as {@code too_late}) any update of an entity without a row whose event is older.
  */
-public final class TombstonePurge {
+public record TombstonePurge(MaintenanceSettings settings, Clock clock) {
   private static final Logger log = LoggerFactory.getLogger(TombstonePurge.class);
-
-  private final MaintenanceSettings settings;
-  private final Clock clock;
-
-  public TombstonePurge(MaintenanceSettings settings, Clock clock) {
-    this.settings = settings;
-    this.clock = clock;
-  }
 
   public TableResult run(DeltaStorage storage, DeltaTable table) {
     long started = System.nanoTime();

@@ -32,16 +32,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A dry run deletes nothing and lists what a run would delete.
  */
-public final class Vacuum {
+public record Vacuum(MaintenanceSettings settings, Clock clock) {
   private static final Logger log = LoggerFactory.getLogger(Vacuum.class);
-
-  private final MaintenanceSettings settings;
-  private final Clock clock;
-
-  public Vacuum(MaintenanceSettings settings, Clock clock) {
-    this.settings = settings;
-    this.clock = clock;
-  }
 
   public TableResult run(DeltaStorage storage, DeltaTable table, boolean dryRun) {
     long started = System.nanoTime();
