@@ -11,7 +11,12 @@ import io.tenantlake.engine.claimcheck.ClaimCheckStore;
 import io.tenantlake.engine.config.EngineSettings;
 import io.tenantlake.engine.event.EventValidator;
 import io.tenantlake.engine.event.Lane;
+import io.tenantlake.api.maintenance.AdminMaintenanceRoutes;
 import io.tenantlake.engine.lanes.BackfillLanes;
+import io.tenantlake.engine.maintenance.MaintenanceService;
+import io.tenantlake.engine.maintenance.MaintenanceSettings;
+import io.tenantlake.engine.raw.CheckpointTable;
+import io.tenantlake.engine.raw.RawTables;
 import io.tenantlake.sharding.IngestWriter;
 import io.tenantlake.sharding.LaneRates;
 import java.util.Map;
@@ -58,12 +63,23 @@ final class NodeAssembly {
 
   private NodeAssembly() {}
 
-  /** The lanes as the cluster's writer runs them on this node. */
-  record RunningLanes(LiveIngestService ingest) implements IngestWriter.Lanes {
+  /** The lanes as the cluster's writer runs them on this node, with the table maintenance beside them. */
+  record RunningLanes(LiveIngestService ingest, MaintenanceService maintenance) implements IngestWriter.Lanes {
     @Override
     public java.util.concurrent.CompletionStage<Done> stop() {
-      return ingest.stop();
+      // Both end before the next writer starts: maintenance commits to the same tables.
+      return ingest.stop().thenCombine(maintenance.stop(), (done, m) -> done);
     }
+  }
+
+  /** Table care over every raw, refined, deadletter and lane checkpoint table (on the writer node). */
+  private static MaintenanceService maintenanceService(MaintenanceSettings maintenance, EngineSettings settings,
+      EntityTypeRegistry registry, List<String> models) {
+    List<String> raw = registry.names().stream().sorted().map(RawTables::rawTableName).toList();
+    List<String> refined = models.stream().map(m -> "refined/" + m).toList();
+    List<String> other = new ArrayList<>(List.of(RawTables.DEADLETTER));
+    for (Lane lane : Lane.values()) other.add(CheckpointTable.name(lane.label()));
+    return new MaintenanceService(maintenance, settings.storage(), raw, refined, other, java.time.Clock.systemUTC());
   }
 
   /** A single node forms its own cluster when told to; others join through seed nodes. */
@@ -121,6 +137,7 @@ final class NodeAssembly {
     EntityTypeRegistry registry = EntityTypeRegistry.defaults();
     log.info("tenantlake node '{}': roles {}, region {}, {}", system.name(), roles, settings.region(), settings.aws());
 
+    List<String> models = config.getConfigList("tenantlake.models").stream().map(m -> m.getString("name")).toList();
     var blockingIo = system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking());
     if (roles.contains(INGEST)) {
       if (settings.ingest().enabled()) {
@@ -132,10 +149,12 @@ final class NodeAssembly {
         joinSelfIfConfigured(system, config);
         var refined = config.getBoolean("tenantlake.refined.enabled")
             ? io.tenantlake.sharding.RefinedService.start(system, config, settings, registry) : null;
+        MaintenanceSettings maintenance = MaintenanceSettings.fromConfig(config);
         // The lanes run on one ingest node of the cluster at a time: the writer of every table.
         IngestWriter.Status writer = IngestWriter.init(system, INGEST, () -> new RunningLanes(
             LiveIngestService.startOpening(system.classicSystem(), settings, aws, registry,
-                refined == null ? Flow::create : refined.openPipeline(), backfill)), blockingIo);
+                refined == null ? Flow::create : refined.openPipeline(), backfill),
+            maintenanceService(maintenance, settings, registry, models).start()), blockingIo);
         java.util.function.Supplier<java.util.Optional<io.tenantlake.engine.ingest.IngestMetrics>> laneMetrics =
             () -> writer.local().map(l -> ((RunningLanes) l).ingest().metrics());
         java.util.function.LongSupplier maxLag = () -> laneMetrics.get().map(m -> m.maxLagMillis()).orElse(-1L);
@@ -156,6 +175,10 @@ final class NodeAssembly {
                 + writer.writerNode().map(n -> "the node at " + n).orElse("not up yet") + ", not this node ("
                 + writer.self() + "): ask it there");
         routes.add(new AdminBootstrapRoutes(admins, backfill.jobs(), blockingIo, system, jobsElsewhere).route());
+        routes.add(new AdminMaintenanceRoutes(admins, () -> writer.local().map(l -> ((RunningLanes) l).maintenance()),
+            () -> "table maintenance runs on the cluster's ingest writer, which is "
+                + writer.writerNode().map(n -> "the node at " + n).orElse("not up yet") + ", not this node ("
+                + writer.self() + "): ask it there").route());
       } else {
         log.info("role ingest: tenantlake.ingest.enabled is off, the live lane does not run");
       }
@@ -180,7 +203,6 @@ final class NodeAssembly {
           producers, claimSettings.threshold(), claimSettings.bucket(), claimSettings.prefix(), intakeSettings.publish(),
           intakeSettings.packing());
     }
-    List<String> models = config.getConfigList("tenantlake.models").stream().map(m -> m.getString("name")).toList();
     if (config.getBoolean("tenantlake.sharing.enabled")) {
       routes.addAll(io.tenantlake.api.sharing.SharingAssembly.routes(system, config, settings, admins, models, blockingIo));
     }

@@ -11,6 +11,7 @@ import io.tenantlake.engine.refined.EntityRows;
 import io.tenantlake.engine.refined.MergeCommitPolicy;
 import io.tenantlake.engine.refined.MergePolicy;
 import io.tenantlake.engine.refined.MergeReport;
+import io.tenantlake.engine.maintenance.TooLateLetters;
 import io.tenantlake.engine.refined.RefinedTableWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,8 @@ public final class RefinedPipeline {
   private final Executor cycleIo;
   private final Executor mergeIo;
   private final FileRowCache rowCache;
+  /** Dead-letters what a merge dropped as too late (after a tombstone purge). */
+  private final TooLateLetters tooLate;
   /** This incarnation of the pipeline, for the tenant entities ({@link TenantEntity.Apply#epoch()}). */
   private final String epoch = java.util.UUID.randomUUID().toString();
   private final RefinedMetrics metrics;
@@ -51,7 +54,8 @@ public final class RefinedPipeline {
   private final java.util.concurrent.atomic.AtomicLong waiting = new java.util.concurrent.atomic.AtomicLong();
 
   private RefinedPipeline(TenantSharding sharding, ModelRunner models, Map<String, RefinedTableWriter> writers,
-      Executor cycleIo, Executor mergeIo, FileRowCache rowCache, RefinedMetrics metrics) {
+      Executor cycleIo, Executor mergeIo, FileRowCache rowCache, RefinedMetrics metrics, TooLateLetters tooLate) {
+    this.tooLate = tooLate;
     this.rowCache = rowCache;
     this.metrics = metrics;
     metrics.backlogFrom(waiting::get);
@@ -89,7 +93,7 @@ public final class RefinedPipeline {
     models.schemas().forEach((name, schema) ->
         writers.put(name, RefinedTableWriter.open(storage, schema, policy, partitionIo, rowCache)));
     log.info("refined pipeline: models {} into {}", writers.keySet(), storage.root());
-    return new RefinedPipeline(sharding, models, writers, cycleIo, mergeIo, rowCache, metrics);
+    return new RefinedPipeline(sharding, models, writers, cycleIo, mergeIo, rowCache, metrics, new TooLateLetters(storage));
   }
 
   public Map<String, RefinedTableWriter> writers() {
@@ -181,6 +185,7 @@ public final class RefinedPipeline {
     }
     reports.forEach(r -> log.debug(r.line()));
     count(reports, winners);
+    tooLate.write(reports, winners);
     tellCommitted(winners);
     long merged = System.nanoTime();
     log.info("refined batch: {} events, {} winners, {} tenants; routed in {} ms, models {} ms, merges {} ms (slowest {}); {}",

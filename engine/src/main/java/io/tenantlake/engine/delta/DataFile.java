@@ -40,15 +40,16 @@ public record DataFile(String path, Map<String, String> partitionValues, long si
   }
 
   /** The log action that adds this file. */
-  public AddFile toAddFile() {
+  /** The log action that adds this file; {@code dataChange=false} for a rewrite of unchanged rows. */
+  public AddFile toAddFile(boolean dataChange) {
     // Standalone writes add.stats verbatim as a JSON value; readers expect a string holding JSON.
     return new AddFile(PartitionPaths.toLogPath(path), partitionValues, sizeBytes, modificationTime,
-        true, statsJson == null ? null : FileStats.quote(statsJson), null);
+        dataChange, statsJson == null ? null : FileStats.quote(statsJson), null);
   }
 
   /** The log action that removes this file (a logical delete; VACUUM deletes the bytes later). */
-  public RemoveFile toRemoveFile(long deletionTimestamp) {
-    return new RemoveFile(PartitionPaths.toLogPath(path), Optional.of(deletionTimestamp), true, true,
+  public RemoveFile toRemoveFile(long deletionTimestamp, boolean dataChange) {
+    return new RemoveFile(PartitionPaths.toLogPath(path), Optional.of(deletionTimestamp), dataChange, true,
         partitionValues, Optional.of(sizeBytes), null);
   }
 }

@@ -137,6 +137,14 @@ public final class DeltaTable {
     return TableSchema.fromDelta(snap.getMetadata().getSchema(), snap.getMetadata().getPartitionColumns());
   }
 
+  /**
+   * The table properties (Delta configuration) of the snapshot the log last loaded: no IO of its
+   * own, as fresh as the latest {@link #version()} or listing.
+   */
+  public Map<String, String> properties() {
+    return deltaLog.snapshot().getMetadata().getConfiguration();
+  }
+
   /** The latest committed table version, -1 when the table does not exist. */
   public long version() {
     return deltaLog.update().getVersion();
@@ -326,9 +334,14 @@ public final class DeltaTable {
         log.info("table {}: skipping commit, {}", name, done.get());
         return done.get();
       }
-      if (!commit.readPartitions().isEmpty() || !commit.removes().isEmpty()) {
+      boolean compaction = commit.kind() == TableCommit.Kind.COMPACT;
+      if (compaction || !commit.readPartitions().isEmpty() || !commit.removes().isEmpty()) {
         Set<String> live = new HashSet<>();
-        CommitActions.markRead(txn, schema(), commit).forEach(f -> live.add(f));
+        // A compaction reads nothing that an append could change: it only needs its removed files
+        // still live, checked on a snapshot at least as new as the transaction's (a removal after
+        // that is Delta's delete/delete conflict).
+        (compaction ? CommitActions.livePaths(deltaLog.update(), schema(), commit)
+            : CommitActions.markRead(txn, schema(), commit)).forEach(live::add);
         for (DataFile r : commit.removes()) {
           if (!live.contains(PartitionPaths.toLogPath(r.path()))) {
             throw new DeltaCommitException("table " + name + ": file " + r.path()

@@ -1,6 +1,7 @@
 package io.tenantlake.engine.refined;
 
 import io.tenantlake.engine.delta.CommitOutcome;
+import java.util.List;
 
 /**
  * What one {@link RefinedTableWriter#merge} did.
@@ -20,10 +21,19 @@ import io.tenantlake.engine.delta.CommitOutcome;
  * @param filesAdded files added by this commit
  * @param tableVersion the table version this commit made (the current one when already committed)
  * @param millis wall time of the whole merge
+ * @param tooLate updates not applied because their entity has no row and their event is older than
+ *     the table's purged tombstones (see {@link RefinedTables#PURGED_BEFORE}): "tenant/entity@version"
  */
 public record MergeReport(String table, long txnVersion, CommitOutcome outcome, int entitiesApplied,
     int entitiesDroppedStale, long rowsWritten, long rowsCopied, int filesRead, int filesSkipped,
-    int filesRemoved, int filesAdded, long tableVersion, long millis) {
+    int filesRemoved, int filesAdded, long tableVersion, long millis, List<TooLate> tooLate) {
+
+  /** An update dropped as too late, to be dead-lettered by the caller. */
+  public record TooLate(String tenantId, String entityId, long version, java.time.Instant updatedAt) {}
+
+  public MergeReport {
+    tooLate = List.copyOf(tooLate);
+  }
 
   public boolean alreadyCommitted() {
     return outcome instanceof CommitOutcome.AlreadyCommitted;
@@ -32,7 +42,8 @@ public record MergeReport(String table, long txnVersion, CommitOutcome outcome, 
   /** One line for the log. */
   public String line() {
     return String.format("%s merge txn %d: %s, %d entities applied, %d stale dropped, %d rows written, "
-            + "%d copied, files %d read / %d skipped by stats / %d removed / %d added, version %d, %d ms",
+            + "%d copied, files %d read / %d skipped by stats / %d removed / %d added, version %d, %d ms"
+            + (tooLate.isEmpty() ? "" : ", " + tooLate.size() + " too late"),
         table, txnVersion, alreadyCommitted() ? "ALREADY COMMITTED" : "committed", entitiesApplied,
         entitiesDroppedStale, rowsWritten, rowsCopied, filesRead, filesSkipped, filesRemoved, filesAdded,
         tableVersion, millis);

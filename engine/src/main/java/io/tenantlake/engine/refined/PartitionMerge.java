@@ -23,20 +23,27 @@ import java.util.Set;
  * too many), and writes the result sorted by {@code _entity_id}. Writes files, commits nothing.
  */
 final class PartitionMerge {
-  /** A validated update: its version and the table rows that replace the entity's rows. */
-  record Update(String entityId, long version, List<Row> rows) {}
+  /** A validated update: its version, the table rows that replace the entity's rows, its event's time. */
+  record Update(String entityId, long version, List<Row> rows, java.time.Instant updatedAt) {}
 
   /** What the partition contributes to the commit, and what it cost. */
   record Result(List<DataFile> removes, List<DataFile> adds, int applied, int stale, long rowsWritten,
-      long rowsCopied, int filesRead, int filesSkipped) {}
+      long rowsCopied, int filesRead, int filesSkipped, List<Update> tooLate) {}
 
   private final DeltaTable table;
   private final TableSchema schema;
   private final MergePolicy policy;
   private final int entityIdx;
   private final int versionIdx;
+  private final long tooLateBefore;
 
-  PartitionMerge(DeltaTable table, TableSchema schema, MergePolicy policy) {
+  /**
+   * @param tooLateBefore an update of an entity without a row whose event is older than this
+   *     (epoch ms) is too late: tombstones older than it were purged, so it may be an entity deleted
+   *     since; Long.MIN_VALUE when nothing was ever purged
+   */
+  PartitionMerge(DeltaTable table, TableSchema schema, MergePolicy policy, long tooLateBefore) {
+    this.tooLateBefore = tooLateBefore;
     this.table = table;
     this.schema = schema;
     this.policy = policy;
@@ -67,18 +74,22 @@ final class PartitionMerge {
     }
     // Last write wins: only a newer version replaces what is stored; equal is a duplicate.
     List<Update> applied = new ArrayList<>();
+    List<Update> tooLate = new ArrayList<>();
     Set<String> changed = new HashSet<>();
     int stale = 0;
     for (Update u : updates.values()) {
       Long s = stored.get(u.entityId());
       if (s != null && s >= u.version()) {
         stale++;
+      } else if (s == null && u.updatedAt() != null && u.updatedAt().toEpochMilli() < tooLateBefore) {
+        // No row, not even a tombstone, and older than the purged ones: it may resurrect a deleted entity.
+        tooLate.add(u);
       } else {
         applied.add(u);
         changed.add(u.entityId());
       }
     }
-    if (applied.isEmpty()) return new Result(List.of(), List.of(), 0, stale, 0, 0, read.size(), skipped);
+    if (applied.isEmpty()) return new Result(List.of(), List.of(), 0, stale, 0, 0, read.size(), skipped, tooLate);
 
     // Rewrite only the files that hold a changed entity; the rest stay as they are.
     List<DataFile> rewrite = new ArrayList<>();
@@ -124,7 +135,7 @@ final class PartitionMerge {
     // Sorted by entity (stable: an entity's rows keep their order): tight, disjoint key ranges.
     out.sort(Comparator.comparing(r -> (String) r.get(entityIdx)));
     List<DataFile> adds = table.write(out, policy.targetFileBytes());
-    return new Result(rewrite, adds, applied.size(), stale, written, copied, filesRead, skipped);
+    return new Result(rewrite, adds, applied.size(), stale, written, copied, filesRead, skipped, tooLate);
   }
 
   /** Whether the file's _entity_id range can hold one of the ids; a file without statistics can. */

@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class RefinedTableWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RefinedTableWriter.class);
   static final String WATERMARK_KEY = "watermark";
+  private static final int MAX_MERGE_ATTEMPTS = 5;
 
   private final ModelSchema model;
   private final DeltaTable table;
@@ -151,10 +152,25 @@ public final class RefinedTableWriter implements AutoCloseable {
    * @param watermarkJson how far into the raw tables this merge has applied (recorded in the
    *     commit, returned by {@link #lastWatermark()}); null records none
    * @throws IllegalArgumentException for an update that does not fit the model (nothing is written)
-   * @throws DeltaCommitException when a concurrent commit rewrote a
-   *     touched partition: merge again
+   * @throws DeltaCommitException when concurrent commits rewrote a touched partition during
+   *     each of several attempts
    */
   public synchronized MergeReport merge(List<EntityRows> updates, long txnVersion, String watermarkJson) {
+    // A compaction or tombstone purge (io.tenantlake.engine.maintenance) may rewrite a partition
+    // while the merge reads it: the plan is then stale, and made again on the new snapshot. The
+    // files the lost attempt wrote are never committed; VACUUM deletes them after its retention.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return mergeOnce(updates, txnVersion, watermarkJson);
+      } catch (DeltaCommitException e) {
+        if (attempt >= MAX_MERGE_ATTEMPTS) throw e;
+        log.info("table {}: merge txn {} attempt {} lost a race with a rewrite, merging again: {}", appId, txnVersion,
+            attempt, e.getMessage());
+      }
+    }
+  }
+
+  private MergeReport mergeOnce(List<EntityRows> updates, long txnVersion, String watermarkJson) {
     long started = System.nanoTime();
     long committed = table.lastTxnVersion(appId);
     if (committed >= txnVersion) {
@@ -186,7 +202,9 @@ public final class RefinedTableWriter implements AutoCloseable {
     List<String> tenants = new ArrayList<>(byTenant.keySet());
     tenants.sort(Comparator.comparingLong((String t) ->
         files.getOrDefault(t, List.of()).stream().mapToLong(DataFile::sizeBytes).sum()).reversed());
-    PartitionMerge partitionMerge = new PartitionMerge(table, schema, policy);
+    String purged = table.properties().get(RefinedTables.PURGED_BEFORE);
+    PartitionMerge partitionMerge = new PartitionMerge(table, schema, policy,
+        purged == null ? Long.MIN_VALUE : Long.parseLong(purged));
     List<PartitionMerge.Result> results = runAll(tenants.size(),
         i -> partitionMerge.run(files.getOrDefault(tenants.get(i), List.of()), byTenant.get(tenants.get(i))));
     List<DataFile> removes = new ArrayList<>();
@@ -197,7 +215,11 @@ public final class RefinedTableWriter implements AutoCloseable {
     long rowsCopied = 0;
     int filesRead = 0;
     int filesSkipped = 0;
-    for (PartitionMerge.Result r : results) {
+    List<MergeReport.TooLate> tooLate = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      PartitionMerge.Result r = results.get(i);
+      String tenant = tenants.get(i);
+      r.tooLate().forEach(u -> tooLate.add(new MergeReport.TooLate(tenant, u.entityId(), u.version(), u.updatedAt())));
       removes.addAll(r.removes());
       adds.addAll(r.adds());
       applied += r.applied();
@@ -236,7 +258,7 @@ public final class RefinedTableWriter implements AutoCloseable {
           (System.nanoTime() - mergedAt) / 1_000_000);
     }
     MergeReport report = new MergeReport(appId, txnVersion, outcome, applied, stale, rowsWritten, rowsCopied,
-        filesRead, filesSkipped, removes.size(), adds.size(), version, (System.nanoTime() - started) / 1_000_000);
+        filesRead, filesSkipped, removes.size(), adds.size(), version, (System.nanoTime() - started) / 1_000_000, tooLate);
     log.info(report.line());
     return report;
   }
@@ -313,7 +335,7 @@ public final class RefinedTableWriter implements AutoCloseable {
 
   private MergeReport skipped(long txnVersion, CommitOutcome outcome, long started) {
     MergeReport report = new MergeReport(appId, txnVersion, outcome, 0, 0, 0, 0, 0, 0, 0, 0, table.version(),
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000, List.of());
     log.info(report.line());
     return report;
   }

@@ -31,6 +31,12 @@ public final class RefinedTables {
   public static final String DELETED = "_deleted";
   public static final String EVENT_ID = "_event_id";
   public static final String UPDATED_AT = "_updated_at";
+  /**
+   * Table property set by the tombstone purge (io.tenantlake.engine.maintenance): tombstones with
+   * {@code _updated_at} before this (epoch ms) may have been removed, so an update of an entity
+   * without a row whose event is older is too late (dead-lettered, not applied).
+   */
+  public static final String PURGED_BEFORE = "tenantlake.tombstones.purgedBefore";
 
   /** The system columns, in table order. */
   public static final List<Column> SYSTEM_COLUMNS = List.of(

@@ -43,7 +43,7 @@ final class UpdateRows {
     if (e.entityId() == null || e.entityId().isEmpty()) {
       throw new IllegalArgumentException("model " + model.name() + ": tenant " + e.tenantId() + ": an update without entity id");
     }
-    if (e.rows().isEmpty()) return new PartitionMerge.Update(e.entityId(), e.version(), List.of(Row.wrap(systemValues(e, true))));
+    if (e.rows().isEmpty()) return new PartitionMerge.Update(e.entityId(), e.version(), List.of(Row.wrap(systemValues(e, true))), e.updatedAt());
     List<Row> rows = new ArrayList<>(e.rows().size());
     for (Object[] r : e.rows()) {
       if (r.length != modelIdx.length) {
@@ -62,7 +62,7 @@ final class UpdateRows {
       }
       rows.add(row);
     }
-    return new PartitionMerge.Update(e.entityId(), e.version(), List.copyOf(rows));
+    return new PartitionMerge.Update(e.entityId(), e.version(), List.copyOf(rows), e.updatedAt());
   }
 
   private Object[] systemValues(EntityRows e, boolean tombstone) {

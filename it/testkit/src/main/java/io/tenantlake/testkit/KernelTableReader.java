@@ -50,7 +50,15 @@ public final class KernelTableReader {
 
   /** Only the named columns (all when empty): big tables read without their payloads. */
   public Result read(String tablePath, List<String> columns) throws Exception {
-    Snapshot snapshot = Table.forPath(engine, tablePath).getLatestSnapshot(engine);
+    return read(Table.forPath(engine, tablePath).getLatestSnapshot(engine), columns);
+  }
+
+  /** Time travel: the table as of a version (its files must still be in storage). */
+  public Result readAt(String tablePath, long version) throws Exception {
+    return read(Table.forPath(engine, tablePath).getSnapshotAsOfVersion(engine, version), List.of());
+  }
+
+  private Result read(Snapshot snapshot, List<String> columns) throws Exception {
     var builder = snapshot.getScanBuilder();
     if (!columns.isEmpty()) {
       StructType full = snapshot.getSchema();

@@ -34,8 +34,11 @@ public final class CommitActions {
   public static List<Action> actions(TableCommit commit) {
     long now = System.currentTimeMillis();
     List<Action> actions = new ArrayList<>(commit.adds().size() + commit.removes().size() + commit.txns().size());
-    commit.removes().forEach(f -> actions.add(f.toRemoveFile(now)));
-    commit.adds().forEach(f -> actions.add(f.toAddFile()));
+    // A compaction rewrites rows unchanged: dataChange=false tells readers of changes (streaming,
+    // change feeds) and the conflict checker of concurrent commits that no data changed.
+    boolean dataChange = commit.kind() != TableCommit.Kind.COMPACT;
+    commit.removes().forEach(f -> actions.add(f.toRemoveFile(now, dataChange)));
+    commit.adds().forEach(f -> actions.add(f.toAddFile(dataChange)));
     commit.txns().forEach((appId, version) -> actions.add(new SetTransaction(appId, version, Optional.of(now))));
     return actions;
   }
@@ -88,6 +91,18 @@ public final class CommitActions {
 
   /** Marks the commit's read partitions (and those of its removed files) read; returns their live log paths. */
   public static List<String> markRead(OptimisticTransaction txn, TableSchema schema, TableCommit commit) {
+    return paths(txn.markFilesAsRead(partitionPredicate(schema, commit)).getFiles());
+  }
+
+  /**
+   * The live log paths of the commit's partitions in a snapshot, without marking anything read: a
+   * compaction's check that what it removes is still live (it conflicts with no append).
+   */
+  public static List<String> livePaths(io.delta.standalone.Snapshot snapshot, TableSchema schema, TableCommit commit) {
+    return paths(snapshot.scan(partitionPredicate(schema, commit)).getFiles());
+  }
+
+  private static Expression partitionPredicate(TableSchema schema, TableCommit commit) {
     List<Map<String, String>> partitions = new ArrayList<>(commit.readPartitions());
     commit.removes().forEach(f -> { if (!partitions.contains(f.partitionValues())) partitions.add(f.partitionValues()); });
     Expression predicate = null;
@@ -101,10 +116,13 @@ public final class CommitActions {
       if (conj == null) continue;
       predicate = predicate == null ? conj : new Or(predicate, conj);
     }
-    List<String> live = new ArrayList<>();
     // An unpartitioned table: the whole table is what was read.
-    if (predicate == null) predicate = Literal.True;
-    try (CloseableIterator<AddFile> it = txn.markFilesAsRead(predicate).getFiles()) {
+    return predicate == null ? Literal.True : predicate;
+  }
+
+  private static List<String> paths(CloseableIterator<AddFile> files) {
+    List<String> live = new ArrayList<>();
+    try (CloseableIterator<AddFile> it = files) {
       while (it.hasNext()) live.add(it.next().getPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
