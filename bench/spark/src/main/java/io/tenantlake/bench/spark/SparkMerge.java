@@ -1,7 +1,6 @@
 package io.tenantlake.bench.spark;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -46,8 +45,26 @@ final class SparkMerge {
     this.path = table.toAbsolutePath().toString();
   }
 
+  /**
+   * tenantlake's own local file system (engine's, put on this class path by the bench command):
+   * Hadoop's forks a chmod process for every file it writes when its native library is absent, as
+   * here, which would make Spark pay on local disk a cost that tenantlake avoids (and S3 does not have).
+   */
+  static final String FORKLESS_FS = "io.tenantlake.engine.delta.impl.ForklessLocalFileSystem";
+
+  static boolean forkless() {
+    try {
+      Class.forName(FORKLESS_FS);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
   static SparkSession session() {
-    return SparkSession.builder().master("local[2]").appName("tenantlake-bench-spark")
+    SparkSession.Builder b = SparkSession.builder();
+    if (forkless()) b = b.config("spark.hadoop.fs.file.impl", FORKLESS_FS);
+    return b.master("local[2]").appName("tenantlake-bench-spark")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         // 2 cores: 200 shuffle partitions would be 200 tasks of almost nothing each
