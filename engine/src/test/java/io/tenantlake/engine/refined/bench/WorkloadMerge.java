@@ -66,34 +66,36 @@ public final class WorkloadMerge {
       }
       System.out.printf("tenantlake: loaded %,d rows in %.1f s: %s%n", initial.size(), (System.nanoTime() - start) / 1e9,
           TableStatus.of(writer.table()).line());
-      for (int b = 0; ; b++) {
-        Path file = dir.resolve(String.format("batch-%03d.jsonl", b));
-        if (!Files.exists(file)) break;
-        long t0 = System.nanoTime();
-        List<EntityRows> batch = read(file);
-        MergeReport r = writer.merge(batch, txn++, null);
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        tsv.printf("batch\t%d\t%d\t%d\t%d%n", b, batch.size(), millis, r.rowsCopied());
+      for (int b = 0; Files.exists(dir.resolve(String.format("batch-%03d.jsonl", b))); b++) {
+        Timed t = apply(writer, dir.resolve(String.format("batch-%03d.jsonl", b)), txn++, tsv, "batch", b);
+        MergeReport r = t.report();
         System.out.printf("tenantlake %s %2d: %6d ms %8.0f events/s  applied %5d stale %4d  rows copied %8d"
-                + "  files read %5d removed %5d added %5d%n", b < warmup ? "warm-up" : "batch  ", b + 1, millis,
-            batch.size() * 1000.0 / Math.max(1, millis), r.entitiesApplied(), r.entitiesDroppedStale(), r.rowsCopied(),
+                + "  files read %5d removed %5d added %5d%n", b < warmup ? "warm-up" : "batch  ", b + 1, t.millis(),
+            t.events() * 1000.0 / Math.max(1, t.millis()), r.entitiesApplied(), r.entitiesDroppedStale(), r.rowsCopied(),
             r.filesRead(), r.filesRemoved(), r.filesAdded());
       }
-      for (int u = 0; ; u++) {
-        Path file = dir.resolve("upsert-" + u + ".jsonl");
-        if (!Files.exists(file)) break;
-        long t0 = System.nanoTime();
-        List<EntityRows> batch = read(file);
-        MergeReport r = writer.merge(batch, txn++, null);
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        tsv.printf("upsert\t%d\t%d\t%d\t%d%n", u, batch.size(), millis, r.rowsCopied());
-        System.out.printf("tenantlake one-tenant upsert %d: %d ms, rows copied %d, files read %d%n", u + 1, millis,
-            r.rowsCopied(), r.filesRead());
+      for (int u = 0; Files.exists(dir.resolve("upsert-" + u + ".jsonl")); u++) {
+        Timed t = apply(writer, dir.resolve("upsert-" + u + ".jsonl"), txn++, tsv, "upsert", u);
+        System.out.printf("tenantlake one-tenant upsert %d: %d ms, rows copied %d, files read %d%n", u + 1, t.millis(),
+            t.report().rowsCopied(), t.report().filesRead());
       }
       System.out.printf("tenantlake: after %s%n", TableStatus.of(writer.table()).line());
     } finally {
       pool.shutdown();
     }
+  }
+
+  private record Timed(int events, long millis, MergeReport report) {}
+
+  /** Reads one file and merges it, timed from the read to the commit; one line of tenantlake.tsv. */
+  private static Timed apply(RefinedTableWriter writer, Path file, long txn, PrintWriter tsv, String kind, int index)
+      throws IOException {
+    long t0 = System.nanoTime();
+    List<EntityRows> batch = read(file);
+    MergeReport r = writer.merge(batch, txn, null);
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    tsv.printf("%s\t%d\t%d\t%d\t%d%n", kind, index, batch.size(), millis, r.rowsCopied());
+    return new Timed(batch.size(), millis, r);
   }
 
   /** One workload file as the writer's updates: a delete is a tombstone (no rows). */
