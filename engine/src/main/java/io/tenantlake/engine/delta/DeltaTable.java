@@ -38,6 +38,13 @@ public final class DeltaTable {
   private static final Logger log = LoggerFactory.getLogger(DeltaTable.class);
   static final String ENGINE_INFO = "tenantlake/0.1";
   private static final int MAX_ATTEMPTS = 5;
+  /**
+   * Hadoop's local file system has no put-if-absent (a rename over an existing file replaces it, the
+   * file and its .crc separately), so two writers of one local table in a JVM could both write the
+   * same version: their log writes take turns here. S3's log store keeps such a lock itself.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> LOCAL_LOG_WRITES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final String name;
   private final DeltaStorage storage;
@@ -310,6 +317,15 @@ public final class DeltaTable {
     return out;
   }
 
+  private long logWrite(OptimisticTransaction txn, TableCommit commit) {
+    if (location.startsWith("s3")) {
+      return txn.commit(CommitActions.actions(commit), CommitActions.operation(commit), ENGINE_INFO).getVersion();
+    }
+    synchronized (LOCAL_LOG_WRITES.computeIfAbsent(location, l -> new Object())) {
+      return txn.commit(CommitActions.actions(commit), CommitActions.operation(commit), ENGINE_INFO).getVersion();
+    }
+  }
+
   /** Every live row; for tests and small tables. */
   public List<Row> readAll() {
     List<Row> rows = new ArrayList<>();
@@ -351,8 +367,7 @@ public final class DeltaTable {
       }
       try {
         long checked = System.nanoTime();
-        long version = txn.commit(CommitActions.actions(commit), CommitActions.operation(commit), ENGINE_INFO)
-            .getVersion();
+        long version = logWrite(txn, commit);
         // Removed files are never read again: their rows would only push out live ones.
         for (DataFile r : commit.removes()) rowCache.invalidate(new Path(location, r.path()).toString());
         long now = System.nanoTime();
