@@ -179,6 +179,13 @@ public final class LocalLake implements AutoCloseable {
 
   /** Posts a batch as protobuf or as JSON; returns the parsed answer, failing on anything but 200. */
   public JsonNode post(List<ChangeEvent> events, boolean protobuf) throws Exception {
+    HttpResponse<String> resp = send(events, protobuf);
+    if (resp.statusCode() != 200) throw new AssertionError("intake answered " + resp.statusCode() + ": " + resp.body());
+    return JSON.readTree(resp.body());
+  }
+
+  /** Posts a batch once, whatever the intake answers. */
+  HttpResponse<String> send(List<ChangeEvent> events, boolean protobuf) throws Exception {
     EventBatch batch = EventBatch.newBuilder().addAllEvents(events).build();
     HttpRequest.Builder req = HttpRequest.newBuilder(intakeUri.resolve("/v1/events"))
         .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TOKEN);
@@ -187,9 +194,7 @@ public final class LocalLake implements AutoCloseable {
     } else {
       req.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(EventJson.defaults().print(batch)));
     }
-    HttpResponse<String> resp = HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
-    if (resp.statusCode() != 200) throw new AssertionError("intake answered " + resp.statusCode() + ": " + resp.body());
-    return JSON.readTree(resp.body());
+    return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** An admin API call on the engine node: the status and the JSON body. */
@@ -306,6 +311,16 @@ public final class LocalLake implements AutoCloseable {
       return Map.of();
     }
     return out;
+  }
+
+  /** The lake's Delta storage (bucket and prefix on S3Proxy). */
+  public DeltaStorage storage() {
+    return storage;
+  }
+
+  /** S3A settings of the local S3 server, for Delta Kernel and Hadoop. */
+  public Map<String, String> s3aSettings() {
+    return s3.s3aSettings();
   }
 
   String tableLocation(String table) {

@@ -1,0 +1,97 @@
+package io.tenantlake.it.bench;
+
+import io.tenantlake.api.demo.SampleEvents;
+import io.tenantlake.engine.delta.DeltaTable;
+import io.tenantlake.it.LocalLake;
+import io.tenantlake.proto.v1.ChangeEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Files per partition and table-open time after a long live ingest run through the node, with table
+ * maintenance on its default schedules and with it switched off, in the same run: two local lakes
+ * (each its own Kinesis emulator, S3Proxy and engine process) fed the same steady stream side by
+ * side. Every REPORT_MINUTES both print the state of raw/jira.issue; at the end every raw and
+ * refined table of both. Usage:
+ * {@code bin/tenantlake bench maintenance-live [MINUTES [EVENTS_PER_S [TENANTS [OPENS]]]]}, defaults
+ * 60 minutes, 200 events/s, 100 tenants, 7 opens.
+ */
+public final class LiveMaintenanceBenchmark {
+  static final List<String> TYPES = List.of("jira.issue", "identity.user", "confluence.page");
+  static final List<String> TABLES = List.of("raw/jira.issue", "raw/identity.user", "raw/confluence.page",
+      "refined/jira_issues", "refined/jira_issue_labels", "refined/users", "refined/confluence_pages");
+  static final int REPORT_MINUTES = 10;
+
+  public static void main(String[] args) throws Exception {
+    int minutes = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    int tenants = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    int opens = args.length > 3 ? Integer.parseInt(args[3]) : 7;
+    Path logs = Paths.get("target", "bench-logs", "maintenance-live");
+    Files.createDirectories(logs);
+    System.out.printf("maintenance-live: %d min at %d events/s over %d tenants, %s; %d cores%n", minutes, rate, tenants,
+        TYPES, Runtime.getRuntime().availableProcessors());
+    try (LocalLake on = new LocalLake("maint-on", 2, logs.resolve("on"));
+         LocalLake off = new LocalLake("maint-off", 2, logs.resolve("off"))) {
+      // The node's defaults, except that the off side has no maintenance at all.
+      CompletableFuture<Void> a = CompletableFuture.runAsync(() -> start(on, Map.of()));
+      CompletableFuture<Void> b = CompletableFuture.runAsync(() -> start(off, Map.of("tenantlake.maintenance.enabled", "false")));
+      a.join();
+      b.join();
+      SampleEvents sample = new SampleEvents(SampleEvents.tenants(tenants), TYPES, 5_000, 11);
+      int perTick = Math.max(1, rate / 4);
+      long started = System.nanoTime();
+      long end = started + TimeUnit.MINUTES.toNanos(minutes);
+      long next = started;
+      long nextReport = started + TimeUnit.MINUTES.toNanos(REPORT_MINUTES);
+      long posted = 0;
+      while (System.nanoTime() < end) {
+        List<ChangeEvent> batch = new ArrayList<>(perTick);
+        for (int i = 0; i < perTick; i++) batch.add(sample.next());
+        // The same events to both lakes, one after the other: neither gets a head start that lasts.
+        on.post(batch, true);
+        off.post(batch, true);
+        posted += batch.size();
+        if (System.nanoTime() >= nextReport) {
+          long min = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - started);
+          report(min + " min, maintenance on", on, "raw/jira.issue", 3);
+          report(min + " min, maintenance off", off, "raw/jira.issue", 3);
+          System.out.printf("  posted %,d events to each (%.0f/s)%n", posted, posted * 1e9 / (System.nanoTime() - started));
+          nextReport += TimeUnit.MINUTES.toNanos(REPORT_MINUTES);
+        }
+        next += TimeUnit.MILLISECONDS.toNanos(250);
+        long sleep = next - System.nanoTime();
+        if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
+      }
+      System.out.printf("posted %,d events to each lake in %d min; waiting for raw to hold them%n", posted, minutes);
+      for (LocalLake lake : List.of(on, off)) lake.awaitRawCheckpoint(posted, java.time.Duration.ofMinutes(10));
+      for (String table : TABLES) {
+        report("end, maintenance on", on, table, opens);
+        report("end, maintenance off", off, table, opens);
+      }
+    }
+  }
+
+  private static void start(LocalLake lake, Map<String, String> overrides) {
+    try {
+      lake.startEngine(overrides);
+    } catch (Exception e) {
+      throw new IllegalStateException("engine did not start", e);
+    }
+  }
+
+  private static void report(String label, LocalLake lake, String table, int opens) throws Exception {
+    DeltaTable t = DeltaTable.at(lake.storage(), table);
+    if (!t.exists()) {
+      System.out.printf("%s: %s does not exist%n", label, table);
+      return;
+    }
+    MaintenanceBenchmark.report(label + ", " + table, lake.storage(), t, lake.s3aSettings(), opens);
+  }
+}
