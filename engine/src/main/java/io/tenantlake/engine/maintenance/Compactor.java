@@ -4,7 +4,6 @@ import io.tenantlake.engine.delta.DataFile;
 import io.tenantlake.engine.delta.DeltaCommitException;
 import io.tenantlake.engine.delta.DeltaStorage;
 import io.tenantlake.engine.delta.DeltaTable;
-import io.tenantlake.engine.delta.Row;
 import io.tenantlake.engine.delta.TableCommit;
 import io.tenantlake.engine.delta.TableFiles;
 import java.time.Clock;
@@ -21,15 +20,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Compacts a table partition by partition (one tenant each): the partition's small files are
  * bin-packed by size into target-size files, their rows rewritten unchanged, and the files swapped
- * in one {@code dataChange=false} commit per partition ({@link TableCommit.Kind#COMPACT}).
+ * in {@code dataChange=false} commits ({@link TableCommit.Kind#COMPACT}) of up to
+ * {@link CompactionWork#partitionsPerCommit()} partitions each, the bins rewritten concurrently
+ * ({@link BinRewriter}).
  *
- * <p>The commit carries no txn and no positions or watermark: the writers' exactly-once state
+ * <p>The commits carry no txn and no positions or watermark: the writers' exactly-once state
  * (txn actions, the positions and watermark they read back from their latest commit carrying
- * them) is left as it was. It reads nothing an append could change, so a concurrent raw append
- * never conflicts; a concurrent merge or purge that removed one of its files does: then, if its
- * files are all still live (the conflict was elsewhere), the same commit is tried again on the new
- * snapshot, else the partition is given up until the next run and its new files are deleted. Rows
- * are never lost or doubled: either the whole swap commits or nothing does.
+ * them) is left as it was. A compaction reads nothing an append could change, so a concurrent raw
+ * append never conflicts; a concurrent merge or purge that removed one of its files does: then the
+ * partitions whose files are gone are dropped from the commit (their new files deleted, given up
+ * until the next run) and the rest is tried again on the new snapshot. Rows are never lost or
+ * doubled: a partition's whole swap commits or none of it does.
  *
  * <p>Refined partitions are only compacted when no merge wrote to them for the quiet period; their
  * rows are re-sorted by {@code _entity_id}, which the merge's file skipping relies on.
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public record Compactor(MaintenanceSettings settings, Clock clock) {
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
   static final String ENTITY_ID = "_entity_id";
+  private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
 
   public TableResult compact(DeltaStorage storage, DeltaTable table) {
     long started = System.nanoTime();
@@ -45,8 +47,9 @@ public record Compactor(MaintenanceSettings settings, Clock clock) {
     for (DataFile f : table.liveFiles()) byPartition.computeIfAbsent(f.partitionValues(), p -> new ArrayList<>()).add(f);
     long quietSince = clock.millis() - settings.refinedQuietPeriod().toMillis();
     Map<String, Long> counts = TableResult.counters("partitions", "partitionsCompacted", "partitionsBusy",
-        "partitionsGivenUp", "filesRemoved", "filesAdded", "bytesRead", "bytesWritten", "rows", "commitRetries");
-    List<String> givenUp = new ArrayList<>();
+        "partitionsGivenUp", "partitionsFailed", "filesRemoved", "filesAdded", "bytesRead", "bytesWritten", "rows",
+        "commits", "commitRetries");
+    List<BinRewriter.Plan> plans = new ArrayList<>();
     for (var e : byPartition.entrySet()) {
       counts.merge("partitions", 1L, Long::sum);
       List<DataFile> files = e.getValue();
@@ -55,16 +58,42 @@ public record Compactor(MaintenanceSettings settings, Clock clock) {
         continue;
       }
       List<List<DataFile>> bins = bins(files);
-      if (bins.isEmpty()) continue;
-      Outcome o = compactPartition(storage, table, e.getKey(), bins, refined, counts);
-      if (o == Outcome.GIVEN_UP) givenUp.add(e.getKey().toString());
+      if (!bins.isEmpty()) plans.add(new BinRewriter.Plan(e.getKey(), bins));
+    }
+    List<String> givenUp = new ArrayList<>();
+    CompactionWork work = settings.compactionWork();
+    long lastProgress = System.nanoTime();
+    try (BinRewriter rewriter = new BinRewriter(table, work, settings.targetFileBytes(), refined)) {
+      for (int from = 0; from < plans.size(); from += work.partitionsPerCommit()) {
+        List<BinRewriter.Plan> group = plans.subList(from, Math.min(plans.size(), from + work.partitionsPerCommit()));
+        List<BinRewriter.Rewrite> rewrites = new ArrayList<>();
+        for (BinRewriter.Outcome o : rewriter.rewrite(group)) {
+          if (o instanceof BinRewriter.Rewrite r) rewrites.add(r);
+          else if (o instanceof BinRewriter.Failed f) {
+            log.error("compaction {} partition {}: not compacted: {}", table.name(), f.partition(), f.reason());
+            counts.merge("partitionsFailed", 1L, Long::sum);
+            TableFiles storageFiles = new TableFiles(table, storage);
+            for (DataFile w : f.written()) storageFiles.delete(w.path());
+            givenUp.add(f.partition() + ": " + f.reason());
+          }
+        }
+        commitGroup(storage, table, rewrites, counts, givenUp);
+        if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
+          lastProgress = System.nanoTime();
+          double s = (lastProgress - started) / 1e9;
+          log.info("compaction {}: {} of {} partitions to compact done, {} files removed ({}/s), {} MiB read",
+              table.name(), from + group.size(), plans.size(), counts.get("filesRemoved"),
+              Math.round(counts.get("filesRemoved") / s), counts.get("bytesRead") >> 20);
+        }
+      }
     }
     TableResult result = new TableResult(table.name(), counts, givenUp);
     long ms = (System.nanoTime() - started) / 1_000_000;
-    log.info("compaction {}: {} of {} partitions compacted ({} busy, {} given up), files -{} +{}, {} rows, {} MiB read, {} MiB written in {} ms",
+    log.info("compaction {}: {} of {} partitions compacted ({} busy, {} given up, {} failed) in {} commit(s), files -{} +{}, "
+            + "{} rows, {} MiB read, {} MiB written in {} ms",
         table.name(), counts.get("partitionsCompacted"), counts.get("partitions"), counts.get("partitionsBusy"),
-        counts.get("partitionsGivenUp"), counts.get("filesRemoved"), counts.get("filesAdded"), counts.get("rows"),
-        counts.get("bytesRead") >> 20, counts.get("bytesWritten") >> 20, ms);
+        counts.get("partitionsGivenUp"), counts.get("partitionsFailed"), counts.get("commits"), counts.get("filesRemoved"),
+        counts.get("filesAdded"), counts.get("rows"), counts.get("bytesRead") >> 20, counts.get("bytesWritten") >> 20, ms);
     return result;
   }
 
@@ -93,71 +122,51 @@ public record Compactor(MaintenanceSettings settings, Clock clock) {
     return bins;
   }
 
-  private enum Outcome { COMPACTED, GIVEN_UP }
-
-  private Outcome compactPartition(DeltaStorage storage, DeltaTable table, Map<String, String> partition,
-      List<List<DataFile>> bins, boolean refined, Map<String, Long> counts) {
-    List<DataFile> removes = new ArrayList<>();
-    List<DataFile> adds = new ArrayList<>();
-    long rows = 0;
-    for (List<DataFile> bin : bins) {
-      List<Row> out = new ArrayList<>();
-      long expected = 0;
-      for (DataFile f : bin) {
-        List<Row> r = table.read(f);
-        if (f.numRecords() >= 0 && f.numRecords() != r.size()) {
-          throw new IllegalStateException("table " + table.name() + ": file " + f.path() + " holds " + r.size()
-              + " rows, its statistics say " + f.numRecords() + "; not compacting it");
-        }
-        out.addAll(r);
-        expected += r.size();
-        counts.merge("bytesRead", f.sizeBytes(), Long::sum);
+  /**
+   * Swaps the rewritten partitions in one commit; on a conflict, the partitions whose removed files
+   * are no longer live (or all of them, after the last attempt) are given up and the rest retried.
+   */
+  private void commitGroup(DeltaStorage storage, DeltaTable table, List<BinRewriter.Rewrite> rewrites,
+      Map<String, Long> counts, List<String> givenUp) {
+    List<BinRewriter.Rewrite> pending = new ArrayList<>(rewrites);
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      TableCommit.Builder b = TableCommit.of(TableCommit.Kind.COMPACT);
+      long rows = 0;
+      for (BinRewriter.Rewrite r : pending) {
+        b.remove(r.removes()).add(r.adds());
+        rows += r.rows();
       }
-      if (refined) {
-        int idx = table.schema().indexOf(ENTITY_ID);
-        out.sort(Comparator.comparing(r -> (String) r.get(idx)));
-      }
-      List<DataFile> written = table.write(out, settings.targetFileBytes());
-      long writtenRows = written.stream().mapToLong(DataFile::numRecords).sum();
-      if (writtenRows != expected) {
-        throw new IllegalStateException("table " + table.name() + " partition " + partition + ": wrote " + writtenRows
-            + " rows for " + expected + " read");
-      }
-      removes.addAll(bin);
-      adds.addAll(written);
-      rows += expected;
-    }
-    TableCommit commit = TableCommit.of(TableCommit.Kind.COMPACT).remove(removes).add(adds)
-        .parameter("mode", "Compact").parameter("partition", partition.toString())
-        .metadata("maintenance", "compact").metadata("rows", Long.toString(rows)).build();
-    for (int attempt = 1; ; attempt++) {
+      TableCommit commit = b.parameter("mode", "Compact").parameter("partitions", Integer.toString(pending.size()))
+          .metadata("maintenance", "compact").metadata("rows", Long.toString(rows)).build();
       try {
         table.commit(commit);
-        break;
-      } catch (DeltaCommitException e) {
-        boolean stillLive = stillLive(table, partition, removes);
-        if (!stillLive || attempt >= settings.maxCommitAttempts()) {
-          log.info("compaction {} partition {}: given up after {} attempt(s) ({}): {}", table.name(), partition, attempt,
-              stillLive ? "conflicts" : "a concurrent rewrite removed its files", e.getMessage());
-          TableFiles storageFiles = new TableFiles(table, storage);
-          for (DataFile f : adds) storageFiles.delete(f.path());
-          counts.merge("partitionsGivenUp", 1L, Long::sum);
-          return Outcome.GIVEN_UP;
+        counts.merge("commits", 1L, Long::sum);
+        for (BinRewriter.Rewrite r : pending) {
+          counts.merge("partitionsCompacted", 1L, Long::sum);
+          counts.merge("filesRemoved", (long) r.removes().size(), Long::sum);
+          counts.merge("filesAdded", (long) r.adds().size(), Long::sum);
+          counts.merge("bytesRead", r.bytesRead(), Long::sum);
+          counts.merge("bytesWritten", r.adds().stream().mapToLong(DataFile::sizeBytes).sum(), Long::sum);
+          counts.merge("rows", r.rows(), Long::sum);
         }
-        counts.merge("commitRetries", 1L, Long::sum);
+        return;
+      } catch (DeltaCommitException e) {
+        Set<String> live = new HashSet<>();
+        table.liveFiles().forEach(f -> live.add(f.path()));
+        boolean last = attempt >= settings.maxCommitAttempts();
+        List<BinRewriter.Rewrite> stale = pending.stream()
+            .filter(r -> last || !r.removes().stream().allMatch(f -> live.contains(f.path()))).toList();
+        TableFiles storageFiles = new TableFiles(table, storage);
+        for (BinRewriter.Rewrite r : stale) {
+          log.info("compaction {} partition {}: given up after {} attempt(s) ({}): {}", table.name(), r.partition(), attempt,
+              last ? "conflicts" : "a concurrent rewrite removed its files", e.getMessage());
+          for (DataFile f : r.adds()) storageFiles.delete(f.path());
+          counts.merge("partitionsGivenUp", 1L, Long::sum);
+          givenUp.add(r.partition().toString());
+        }
+        pending.removeAll(stale);
+        if (!pending.isEmpty()) counts.merge("commitRetries", 1L, Long::sum);
       }
     }
-    counts.merge("partitionsCompacted", 1L, Long::sum);
-    counts.merge("filesRemoved", (long) removes.size(), Long::sum);
-    counts.merge("filesAdded", (long) adds.size(), Long::sum);
-    counts.merge("bytesWritten", adds.stream().mapToLong(DataFile::sizeBytes).sum(), Long::sum);
-    counts.merge("rows", rows, Long::sum);
-    return Outcome.COMPACTED;
-  }
-
-  private static boolean stillLive(DeltaTable table, Map<String, String> partition, List<DataFile> removes) {
-    Set<String> live = new HashSet<>();
-    table.liveFiles(partition::equals).forEach(f -> live.add(f.path()));
-    return removes.stream().allMatch(f -> live.contains(f.path()));
   }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
  *     (the merge folds small files of the partitions it touches itself)
  * @param maxCommitAttempts a compaction or purge commit that loses a race is retried this often on
  *     the new snapshot before that partition is given up until the next run
+ * @param compactionWork how many bins a compaction rewrites at once and partitions it commits together
  * @param vacuumRetention per table kind, how long removed data files stay (time travel window)
  * @param checkpointInterval a checkpoint every this many commits ({@code delta.checkpointInterval})
  * @param logRetention commits older than this (and older than the latest checkpoint) are deleted
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public record MaintenanceSettings(boolean enabled, Map<Task, Duration> schedules, Duration initialDelay,
     long targetFileBytes, long candidateFileBytes, int minFilesToCompact, Duration refinedQuietPeriod,
-    int maxCommitAttempts, Map<TableKind, Duration> vacuumRetention, int checkpointInterval,
+    int maxCommitAttempts, CompactionWork compactionWork, Map<TableKind, Duration> vacuumRetention, int checkpointInterval,
     Duration logRetention, Duration tombstoneRetention, boolean dryRun) {
 
   /** The tasks, by the names the schedules and the admin routes use. */
@@ -115,7 +116,8 @@ public record MaintenanceSettings(boolean enabled, Map<Task, Duration> schedules
     return new MaintenanceSettings(c.getBoolean("enabled"), schedules, c.getDuration("initial-delay"),
         c.getBytes("compaction.target-file-size"), c.getBytes("compaction.candidate-file-size"),
         c.getInt("compaction.min-files"), c.getDuration("compaction.refined-quiet-period"),
-        c.getInt("compaction.max-commit-attempts"), retention, c.getInt("checkpoint.interval"),
+        c.getInt("compaction.max-commit-attempts"), new CompactionWork(c.getInt("compaction.parallelism"),
+            c.getBytes("compaction.max-bytes-in-flight"), c.getInt("compaction.partitions-per-commit")), retention, c.getInt("checkpoint.interval"),
         c.getDuration("checkpoint.log-retention"), c.getDuration("tombstones.retention"), c.getBoolean("vacuum.dry-run"));
   }
 

@@ -66,9 +66,7 @@ public record Vacuum(MaintenanceSettings settings, Clock clock) {
     }
     long deleted = 0;
     if (!dryRun) {
-      for (String path : expired) {
-        if (files.delete(path)) deleted++;
-      }
+      deleted = files.deleteAll(expired);
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("filesStored", (long) stored.size());

@@ -15,22 +15,22 @@ import java.util.List;
  * Such an event may have reached Kinesis anyway, so a resend is a producer duplicate: what the raw
  * deduplication is for. Any other status fails the test.
  */
-final class RetryingProducer {
+public final class RetryingProducer {
   private final LocalLake lake;
   private final Duration patience;
 
-  RetryingProducer(LocalLake lake, Duration patience) {
+  public RetryingProducer(LocalLake lake, Duration patience) {
     this.lake = lake;
     this.patience = patience;
   }
 
   /** Sends until every event is accepted; the number of acknowledged sends (at least events.size()). */
-  long send(List<ChangeEvent> events) throws Exception {
+  public long send(List<ChangeEvent> events) throws Exception {
     return send(events, true);
   }
 
   /** As {@link #send(List)}, as protobuf or as JSON. */
-  long send(List<ChangeEvent> events, boolean protobuf) throws Exception {
+  public long send(List<ChangeEvent> events, boolean protobuf) throws Exception {
     long deadline = System.nanoTime() + patience.toNanos();
     List<ChangeEvent> left = events;
     long acknowledged = 0;

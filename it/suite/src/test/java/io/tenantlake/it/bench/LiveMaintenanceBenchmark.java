@@ -3,6 +3,7 @@ package io.tenantlake.it.bench;
 import io.tenantlake.api.demo.SampleEvents;
 import io.tenantlake.engine.delta.DeltaTable;
 import io.tenantlake.it.LocalLake;
+import io.tenantlake.it.RetryingProducer;
 import io.tenantlake.proto.v1.ChangeEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,11 +40,17 @@ public final class LiveMaintenanceBenchmark {
         TYPES, Runtime.getRuntime().availableProcessors());
     try (LocalLake on = new LocalLake("maint-on", 2, logs.resolve("on"));
          LocalLake off = new LocalLake("maint-off", 2, logs.resolve("off"))) {
-      // The node's defaults, except that the off side has no maintenance at all.
-      CompletableFuture<Void> a = CompletableFuture.runAsync(() -> start(on, Map.of()));
-      CompletableFuture<Void> b = CompletableFuture.runAsync(() -> start(off, Map.of("tenantlake.maintenance.enabled", "false")));
+      // The node's defaults (LocalLake commits every 500 ms; the node every 1 s), except that the
+      // off side has no maintenance at all.
+      Map<String, String> node = Map.of("tenantlake.ingest.commit.max-age", "1s");
+      CompletableFuture<Void> a = CompletableFuture.runAsync(() -> start(on, node));
+      Map<String, String> without = new java.util.HashMap<>(node);
+      without.put("tenantlake.maintenance.enabled", "false");
+      CompletableFuture<Void> b = CompletableFuture.runAsync(() -> start(off, without));
       a.join();
       b.join();
+      RetryingProducer onProducer = new RetryingProducer(on, java.time.Duration.ofMinutes(2));
+      RetryingProducer offProducer = new RetryingProducer(off, java.time.Duration.ofMinutes(2));
       SampleEvents sample = new SampleEvents(SampleEvents.tenants(tenants), TYPES, 5_000, 11);
       int perTick = Math.max(1, rate / 4);
       long started = System.nanoTime();
@@ -55,8 +62,8 @@ public final class LiveMaintenanceBenchmark {
         List<ChangeEvent> batch = new ArrayList<>(perTick);
         for (int i = 0; i < perTick; i++) batch.add(sample.next());
         // The same events to both lakes, one after the other: neither gets a head start that lasts.
-        on.post(batch, true);
-        off.post(batch, true);
+        onProducer.send(batch);
+        offProducer.send(batch);
         posted += batch.size();
         if (System.nanoTime() >= nextReport) {
           long min = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - started);
