@@ -104,6 +104,7 @@ public final class TenantEntity extends AbstractBehavior<TenantEntity.Command> {
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final TenantEntitySettings settings;
   private final Map<String, InFlightEvent> inFlight = new HashMap<>();
+  private final SharedStrings strings = new SharedStrings();
   private String epoch;
   private final CommittedVersions committedVersions;
   private long lastMessageNanos = System.nanoTime();
@@ -162,8 +163,9 @@ public final class TenantEntity extends AbstractBehavior<TenantEntity.Command> {
       } else if (e.version() == best) {
         duplicate++;
       } else {
-        inFlight.put(key, e);
-        if (winners.put(key, e) != null) stale++; // overtaken within this call
+        InFlightEvent held = strings.shareIn(e, tenantId);
+        inFlight.put(key, held);
+        if (winners.put(key, held) != null) stale++; // overtaken within this call
       }
     }
     if (foreign > 0) {

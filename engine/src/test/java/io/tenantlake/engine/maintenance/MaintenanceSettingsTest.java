@@ -16,8 +16,9 @@ class MaintenanceSettingsTest {
     assertThat(s.vacuumRetention("raw/jira.issue")).isEqualTo(Duration.ofDays(7));
     assertThat(s.vacuumRetention("refined/users")).isEqualTo(Duration.ofDays(7));
     assertThat(s.tombstoneRetention()).isEqualTo(Duration.ofDays(37));
-    assertThat(s.checkpointInterval()).isEqualTo(50);
+    assertThat(s.checkpointInterval()).isEqualTo(10);
     assertThat(s.dryRun()).isFalse();
+    assertThat(s.compactionWork()).isEqualTo(new CompactionWork(4, 256L << 20, 100));
     assertThat(MaintenanceSettings.Task.ofLabel("purge-tombstones")).contains(MaintenanceSettings.Task.PURGE_TOMBSTONES);
   }
 
@@ -29,6 +30,10 @@ class MaintenanceSettingsTest {
         .hasMessageContaining("candidate-file-size");
     assertThatThrownBy(() -> parse("tenantlake.maintenance.compaction.min-files = 1"))
         .hasMessageContaining("min-files");
+    assertThatThrownBy(() -> parse("tenantlake.maintenance.compaction.parallelism = 0"))
+        .hasMessageContaining("compaction.parallelism");
+    assertThatThrownBy(() -> parse("tenantlake.maintenance.compaction.max-bytes-in-flight = 1 KiB"))
+        .hasMessageContaining("max-bytes-in-flight");
     assertThatThrownBy(() -> parse("tenantlake.maintenance.checkpoint.interval = 0"))
         .hasMessageContaining("checkpoint.interval");
     assertThatThrownBy(() -> parse("tenantlake.maintenance.schedule.vacuum = 0s"))

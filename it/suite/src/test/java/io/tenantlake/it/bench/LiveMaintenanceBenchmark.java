@@ -43,45 +43,66 @@ public final class LiveMaintenanceBenchmark {
       // The node's defaults (LocalLake commits every 500 ms; the node every 1 s), except that the
       // off side has no maintenance at all.
       Map<String, String> node = Map.of("tenantlake.ingest.commit.max-age", "1s");
-      CompletableFuture<Void> a = CompletableFuture.runAsync(() -> start(on, node));
+      java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(2);
+      CompletableFuture<Void> a = CompletableFuture.runAsync(() -> start(on, node), starters);
       Map<String, String> without = new java.util.HashMap<>(node);
       without.put("tenantlake.maintenance.enabled", "false");
-      CompletableFuture<Void> b = CompletableFuture.runAsync(() -> start(off, without));
+      CompletableFuture<Void> b = CompletableFuture.runAsync(() -> start(off, without), starters);
       a.join();
       b.join();
-      RetryingProducer onProducer = new RetryingProducer(on, java.time.Duration.ofMinutes(2));
-      RetryingProducer offProducer = new RetryingProducer(off, java.time.Duration.ofMinutes(2));
-      SampleEvents sample = new SampleEvents(SampleEvents.tenants(tenants), TYPES, 5_000, 11);
-      int perTick = Math.max(1, rate / 4);
+      starters.shutdown();
+      // One producer per lake, the same seeded events at the same steady rate: a lake that falls
+      // behind shows as a lower rate of its own, not as a slower rate for the other.
       long started = System.nanoTime();
       long end = started + TimeUnit.MINUTES.toNanos(minutes);
-      long next = started;
+      // Threads of their own: the common pool has one thread on two cores.
+      java.util.concurrent.ExecutorService producers = java.util.concurrent.Executors.newFixedThreadPool(2);
+      CompletableFuture<Long> postedOn = CompletableFuture.supplyAsync(() -> produce(on, rate, tenants, end), producers);
+      CompletableFuture<Long> postedOff = CompletableFuture.supplyAsync(() -> produce(off, rate, tenants, end), producers);
       long nextReport = started + TimeUnit.MINUTES.toNanos(REPORT_MINUTES);
-      long posted = 0;
       while (System.nanoTime() < end) {
-        List<ChangeEvent> batch = new ArrayList<>(perTick);
-        for (int i = 0; i < perTick; i++) batch.add(sample.next());
-        // The same events to both lakes, one after the other: neither gets a head start that lasts.
-        onProducer.send(batch);
-        offProducer.send(batch);
-        posted += batch.size();
-        if (System.nanoTime() >= nextReport) {
+        TimeUnit.NANOSECONDS.sleep(Math.max(1, Math.min(end, nextReport) - System.nanoTime()));
+        if (System.nanoTime() >= nextReport && System.nanoTime() < end) {
           long min = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - started);
           report(min + " min, maintenance on", on, "raw/jira.issue", 3);
           report(min + " min, maintenance off", off, "raw/jira.issue", 3);
-          System.out.printf("  posted %,d events to each (%.0f/s)%n", posted, posted * 1e9 / (System.nanoTime() - started));
           nextReport += TimeUnit.MINUTES.toNanos(REPORT_MINUTES);
         }
-        next += TimeUnit.MILLISECONDS.toNanos(250);
-        long sleep = next - System.nanoTime();
-        if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
       }
-      System.out.printf("posted %,d events to each lake in %d min; waiting for raw to hold them%n", posted, minutes);
-      for (LocalLake lake : List.of(on, off)) lake.awaitRawCheckpoint(posted, java.time.Duration.ofMinutes(10));
+      long posted = postedOn.join();
+      long postedToOff = postedOff.join();
+      producers.shutdown();
+      System.out.printf("posted %,d events to the lake with maintenance (%.0f/s), %,d to the one without (%.0f/s)%n",
+          posted, posted / (minutes * 60.0), postedToOff, postedToOff / (minutes * 60.0));
+      on.awaitRawCheckpoint(posted, java.time.Duration.ofMinutes(10));
+      off.awaitRawCheckpoint(postedToOff, java.time.Duration.ofMinutes(10));
       for (String table : TABLES) {
         report("end, maintenance on", on, table, opens);
         report("end, maintenance off", off, table, opens);
       }
+    }
+  }
+
+  /** Posts EVENTS_PER_S in four requests a second until {@code end}; the events posted. */
+  private static long produce(LocalLake lake, int rate, int tenants, long end) {
+    try {
+      RetryingProducer producer = new RetryingProducer(lake, java.time.Duration.ofMinutes(2));
+      SampleEvents sample = new SampleEvents(SampleEvents.tenants(tenants), TYPES, 5_000, 11);
+      int perTick = Math.max(1, rate / 4);
+      long next = System.nanoTime();
+      long posted = 0;
+      while (System.nanoTime() < end) {
+        List<ChangeEvent> batch = new ArrayList<>(perTick);
+        for (int i = 0; i < perTick; i++) batch.add(sample.next());
+        producer.send(batch);
+        posted += batch.size();
+        next += TimeUnit.MILLISECONDS.toNanos(250);
+        long sleep = next - System.nanoTime();
+        if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
+      }
+      return posted;
+    } catch (Exception e) {
+      throw new IllegalStateException("producer failed", e);
     }
   }
 
